@@ -1,0 +1,28 @@
+"""Backchain's exceptions.
+
+    BackchainError            anything the user can act on; the message says what to do
+    ├── CatalogueError        the exercise data file is broken, or an id is unknown
+    ├── ScreeningError        screening answers are missing, unknown or out of range
+    └── ScoringError          questionnaire answers are missing, of the wrong count or out of range
+
+Adapters (CLI, web) turn these into a one-line message or an HTTP response; nothing else
+should reach the user as a traceback.
+"""
+
+__all__ = ["BackchainError", "CatalogueError", "ScoringError", "ScreeningError"]
+
+
+class BackchainError(Exception):
+    """A problem the user can fix; `str(error)` is the one-line message to show."""
+
+
+class CatalogueError(BackchainError):
+    pass
+
+
+class ScreeningError(BackchainError):
+    pass
+
+
+class ScoringError(BackchainError):
+    pass
