@@ -30,6 +30,11 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3)]
 _N = TypeVar("_N", int, float)
 
 
+def _span(span: tuple[float, float]) -> str:
+    low, high = (f"{value:g}" for value in span)
+    return low if low == high else f"{low}–{high}"
+
+
 class _HasId(Protocol):
     @property
     def id(self) -> str: ...
@@ -115,6 +120,16 @@ class Dosage(_Model):
         if self.reps is None and self.hold_s is None:
             raise ValueError("give reps, hold_s or both")
         return self
+
+    def describe(self) -> str:
+        """One line for people, e.g. "2–3 sets × 8–25 reps, rest 60 s"."""
+        side = " per side" if self.per_side else ""
+        rest = f"rest {self.rest_s} s"
+        if self.reps is None:
+            assert self.hold_s is not None  # guaranteed by _reps_or_hold
+            return f"{_span(self.sets)} holds of {_span(self.hold_s)} s{side}, {rest}"
+        hold = "" if self.hold_s is None else f", each held {_span(self.hold_s)} s"
+        return f"{_span(self.sets)} sets × {_span(self.reps)} reps{side}{hold}, {rest}"
 
 
 class Cue(_Model):
