@@ -1,0 +1,44 @@
+"""Safety screening: red flags that stop training, and the STarT Back risk group."""
+
+from backchain.screening.flags import RED_FLAGS, red_flag
+from backchain.screening.models import (
+    Bothersomeness,
+    RedFlag,
+    Risk,
+    ScreeningAnswers,
+    ScreeningResult,
+    StartBackAnswers,
+    StartBackResult,
+    Verdict,
+)
+from backchain.screening.service import (
+    HIGH_RISK_ADVICE,
+    MESSAGES,
+    parse_answers,
+    raised_flags,
+    screen,
+    verdict_for,
+)
+from backchain.screening.startback import ITEM_PROMPTS, load_wording, score_startback
+
+__all__ = [
+    "HIGH_RISK_ADVICE",
+    "ITEM_PROMPTS",
+    "MESSAGES",
+    "RED_FLAGS",
+    "Bothersomeness",
+    "RedFlag",
+    "Risk",
+    "ScreeningAnswers",
+    "ScreeningResult",
+    "StartBackAnswers",
+    "StartBackResult",
+    "Verdict",
+    "load_wording",
+    "parse_answers",
+    "raised_flags",
+    "red_flag",
+    "score_startback",
+    "screen",
+    "verdict_for",
+]
