@@ -1,0 +1,3 @@
+from cli_runner import run
+
+__all__ = ["run"]
