@@ -122,14 +122,18 @@ class Dosage(_Model):
         return self
 
     def describe(self) -> str:
-        """One line for people, e.g. "2–3 sets × 8–25 reps, rest 60 s"."""
-        side = " per side" if self.per_side else ""
-        rest = f"rest {self.rest_s} s"
-        if self.reps is None:
-            assert self.hold_s is not None  # guaranteed by _reps_or_hold
-            return f"{_span(self.sets)} holds of {_span(self.hold_s)} s{side}, {rest}"
-        hold = "" if self.hold_s is None else f", each held {_span(self.hold_s)} s"
-        return f"{_span(self.sets)} sets × {_span(self.reps)} reps{side}{hold}, {rest}"
+        """One line a person can follow, e.g. "2–3 sets × 8–25 reps, rest 60 s"."""
+        side = " each side" if self.per_side else ""
+        sets = _span(self.sets)
+        parts = [f"{sets} {'set' if sets == '1' else 'sets'}"]
+        if self.reps is not None:
+            parts[0] += f" × {_span(self.reps)} reps{side}"
+        if self.hold_s is not None:
+            # With reps the hold is at the top of every rep; without them the hold is the set.
+            each = " per rep" if self.reps is not None else side
+            parts.append(f"hold {_span(self.hold_s)} s{each}")
+        parts.append(f"rest {self.rest_s} s")
+        return ", ".join(parts)
 
 
 class Cue(_Model):

@@ -1,0 +1,47 @@
+"""The Backchain web app: static files, one router per domain and friendly error pages."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from backchain import __version__
+from backchain.errors import BackchainError
+from backchain.web import exercises
+from backchain.web.errors import EXCEPTION_HANDLERS
+
+__all__ = ["create_app"]
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app() -> FastAPI:
+    """Build the app; `backchain serve` runs it with uvicorn."""
+    app = FastAPI(
+        title="Backchain",
+        version=__version__,
+        exception_handlers=EXCEPTION_HANDLERS,
+        # The interactive API docs load their scripts from a CDN; Backchain loads nothing remote.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(exercises.router)
+    app.add_api_route("/", _home, include_in_schema=False)
+    app.add_api_route("/healthz", _health)
+    return app
+
+
+def _home() -> RedirectResponse:
+    return RedirectResponse("/exercises")
+
+
+def _health() -> JSONResponse:
+    # Loading the catalogue here means a broken data file shows up in the health check.
+    try:
+        count = len(exercises.get_catalogue())
+    except BackchainError as error:
+        return JSONResponse({"status": "error", "detail": str(error)}, status_code=503)
+    return JSONResponse({"status": "ok", "version": __version__, "exercises": count})
