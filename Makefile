@@ -6,13 +6,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
+PG_BINDIR = $(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin)))
 
-.PHONY: run test lint check-python chromium clean
+.PHONY: run test lint check-python chromium postgresql clean
 
 run: $(VENV)/.installed
 	$(BIN)/backchain serve
 
-test: $(VENV)/.installed-dev chromium
+test: $(VENV)/.installed-dev chromium postgresql
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
@@ -44,6 +45,17 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else \
 		echo "The browser tests need Debian's Chromium at $(CHROMIUM). Install it with: sudo apt-get install chromium"; \
+		exit 1; \
+	fi
+
+# The storage tests start their own throwaway PostgreSQL server; they need its binaries.
+postgresql:
+	@if [ -x "$(PG_BINDIR)/initdb" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's postgresql for the storage tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "The storage tests need PostgreSQL's server binaries. Install them with: sudo apt-get install postgresql"; \
 		exit 1; \
 	fi
 

@@ -3,13 +3,26 @@
     BackchainError            anything the user can act on; the message says what to do
     ├── CatalogueError        the exercise data file is broken, or an id is unknown
     ├── ScreeningError        screening answers are missing, unknown or out of range
-    └── ScoringError          questionnaire answers are missing, of the wrong count or out of range
+    ├── ScoringError          questionnaire answers are missing, of the wrong count or out of range
+    ├── ProgramError          a profile or session log is invalid, or no plan can fit it
+    │   └── PlanBlockedError  screening says not to train; the message is the screening's own
+    └── StoreError            the database cannot be opened, or data is missing
+        └── ImportRefusedError  an import file is malformed or from a newer version; nothing changed
 
 Adapters (CLI, web) turn these into a one-line message or an HTTP response; nothing else
 should reach the user as a traceback.
 """
 
-__all__ = ["BackchainError", "CatalogueError", "ScoringError", "ScreeningError"]
+__all__ = [
+    "BackchainError",
+    "CatalogueError",
+    "ImportRefusedError",
+    "PlanBlockedError",
+    "ProgramError",
+    "ScoringError",
+    "ScreeningError",
+    "StoreError",
+]
 
 
 class BackchainError(Exception):
@@ -25,4 +38,20 @@ class ScreeningError(BackchainError):
 
 
 class ScoringError(BackchainError):
+    pass
+
+
+class ProgramError(BackchainError):
+    pass
+
+
+class PlanBlockedError(ProgramError):
+    pass
+
+
+class StoreError(BackchainError):
+    pass
+
+
+class ImportRefusedError(StoreError):
     pass

@@ -1,0 +1,1 @@
+"""Programs: plans, session logs and the progression engine (pure functions)."""

@@ -1,0 +1,250 @@
+"""Typed values of programs: the profile, the plan, session logs, check-ins and decisions."""
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from backchain.exercises import Equipment
+from backchain.outcomes import PainScore
+
+__all__ = [
+    "Band",
+    "CheckIn",
+    "Compared",
+    "Decision",
+    "DecisionKind",
+    "DeskBreak",
+    "ExerciseLog",
+    "ExerciseState",
+    "Experience",
+    "Load",
+    "Phase",
+    "Plan",
+    "PlanWeek",
+    "PlannedSession",
+    "Prescription",
+    "Profile",
+    "Rpe",
+    "SessionLog",
+    "SetLog",
+    "Skip",
+    "Weekday",
+]
+
+Rpe = Annotated[int, Field(ge=1, le=10)]
+MIN_WEEKS, MAX_WEEKS, DEFAULT_WEEKS = 12, 16, 12  # CLINICAL.md: 12-16 weeks is what works
+MIN_DAYS, MAX_DAYS = (
+    2,
+    5,
+)  # CLINICAL.md: trials used 2-3 supervised sessions, up to 5 with home sessions
+# NICE NG59 covers people aged 16 and over; the upper bound is a sanity check on the input.
+MIN_AGE, MAX_AGE = 16, 120
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Weekday(StrEnum):
+    MONDAY = "monday"
+    TUESDAY = "tuesday"
+    WEDNESDAY = "wednesday"
+    THURSDAY = "thursday"
+    FRIDAY = "friday"
+    SATURDAY = "saturday"
+    SUNDAY = "sunday"
+
+    @property
+    def number(self) -> int:
+        """0 for Monday, as `date.weekday()` counts."""
+        return list(Weekday).index(self)
+
+
+class Experience(StrEnum):
+    NEW = "new"
+    SOME = "some"
+    TRAINED = "trained"
+
+
+class Profile(_Frozen):
+    """A person's situation; the plan is a pure function of this and a start date."""
+
+    age: Annotated[int, Field(ge=MIN_AGE, le=MAX_AGE)]
+    equipment: list[Equipment] = []
+    experience: Experience
+    days: Annotated[list[Weekday], Field(min_length=MIN_DAYS, max_length=MAX_DAYS)]
+    minutes_per_session: Annotated[int, Field(ge=10, le=180)]
+    sitting_hours: Annotated[float, Field(ge=0, le=24)]
+    pain: PainScore
+    weeks: Annotated[int, Field(ge=MIN_WEEKS, le=MAX_WEEKS)] = DEFAULT_WEEKS
+    desk_breaks: bool | None = None  # None: offered when sitting_hours >= 6
+    screening: dict[str, object] | None = None  # the `backchain screen --answers` object
+    odi: list[int | None] | None = None  # baseline ODI sections, as `backchain score odi`
+    rmdq: list[bool] | None = None  # baseline RMDQ items, as `backchain score rmdq`
+
+    @field_validator("equipment")
+    @classmethod
+    def _no_duplicates_or_none(cls, equipment: list[Equipment]) -> list[Equipment]:
+        return sorted(set(equipment) - {Equipment.NONE}, key=list(Equipment).index)
+
+    @field_validator("days")
+    @classmethod
+    def _distinct_days(cls, days: list[Weekday]) -> list[Weekday]:
+        if len(set(days)) != len(days):
+            raise ValueError("each training day may appear only once")
+        return sorted(days, key=lambda d: d.number)
+
+
+class Phase(StrEnum):
+    """Cortell-Tormo et al. 2018 staged volume: more reps and fewer sets first, then heavier."""
+
+    FOUNDATION = "foundation"
+    BUILD = "build"
+    STRENGTH = "strength"
+
+
+class Prescription(_Frozen):
+    """One exercise in a session: which variation, how much, and why."""
+
+    exercise: str
+    variation: str  # the exercise's own id when it is the main version
+    sets: Annotated[int, Field(ge=1, le=5)]
+    reps: tuple[int, int] | None
+    hold_s: tuple[float, float] | None
+    rest_s: int
+    per_side: bool = False
+    reason: str
+
+
+class PlannedSession(_Frozen):
+    date: date
+    exercises: tuple[Prescription, ...]
+
+
+class PlanWeek(_Frozen):
+    week: Annotated[int, Field(ge=1)]
+    phase: Phase
+    sessions: tuple[PlannedSession, ...]
+
+
+class DeskBreak(_Frozen):
+    """A short routine for breaks from sitting, for people who sit 6 h or more a day."""
+
+    note: str
+    exercises: tuple[Prescription, ...]
+
+
+class Plan(_Frozen):
+    start: date
+    weeks: tuple[PlanWeek, ...]
+    desk_break: DeskBreak | None = None
+
+
+class Band(StrEnum):
+    """Resistance band colours, lightest first (the common Thera-Band order)."""
+
+    TAN = "tan"
+    YELLOW = "yellow"
+    RED = "red"
+    GREEN = "green"
+    BLUE = "blue"
+    BLACK = "black"
+    SILVER = "silver"
+    GOLD = "gold"
+
+
+class Load(_Frozen):
+    """External load: kilograms (per dumbbell or the kettlebell) or a band colour."""
+
+    kg: Annotated[float, Field(gt=0, le=200)] | None = None
+    band: Band | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Self:
+        if (self.kg is None) == (self.band is None):
+            raise ValueError("give either kg or band")
+        return self
+
+
+class SetLog(_Frozen):
+    reps: Annotated[int, Field(ge=0, le=100)] | None = None
+    load: Load | None = None
+    hold_s: Annotated[float, Field(ge=0, le=600)] | None = None
+    rpe: Rpe
+    pain: PainScore  # pain during the set, 0-10
+
+    @model_validator(mode="after")
+    def _reps_or_hold(self) -> Self:
+        if self.reps is None and self.hold_s is None:
+            raise ValueError("give reps, hold_s or both")
+        return self
+
+
+class ExerciseLog(_Frozen):
+    exercise: str
+    variation: str
+    sets: Annotated[tuple[SetLog, ...], Field(min_length=1)]
+
+
+class Skip(_Frozen):
+    exercise: str
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class SessionLog(_Frozen):
+    """What was done on one day, with pain after and notes."""
+
+    date: date
+    exercises: tuple[ExerciseLog, ...] = ()
+    skipped: tuple[Skip, ...] = ()
+    pain_after: PainScore
+    notes: Annotated[str, Field(max_length=5000)] = ""
+
+    @property
+    def peak_pain(self) -> int:
+        """The highest pain of the day: any set, or after the session."""
+        return max([self.pain_after, *(s.pain for e in self.exercises for s in e.sets)])
+
+
+Compared = Literal["better", "same", "worse"]
+
+
+class CheckIn(_Frozen):
+    """The next-morning check: pain now compared with the person's usual, and new symptoms."""
+
+    date: date
+    pain: PainScore
+    compared: Compared  # pain this morning compared with usual
+    new_red_flags: bool = False
+
+
+class DecisionKind(StrEnum):
+    PROGRESS = "progress"
+    REPEAT = "repeat"
+    REDUCE = "reduce"
+    REGRESS = "regress"
+    PAUSE = "pause"
+
+
+class ExerciseState(_Frozen):
+    """Where an exercise stands now: the variation in use and its load, if loaded."""
+
+    exercise: str
+    variation: str
+    load: Load | None = None
+
+
+class Decision(_Frozen):
+    """A progression decision with its reason, shown to the person and stored.
+
+    `exercise` is None for a decision about the whole program (pause and see a clinician).
+    `variation` and `load` are what the next session uses.
+    """
+
+    exercise: str | None
+    kind: DecisionKind
+    reason: str
+    variation: str | None = None
+    load: Load | None = None
