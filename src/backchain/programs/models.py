@@ -226,6 +226,7 @@ class DecisionKind(StrEnum):
     REDUCE = "reduce"
     REGRESS = "regress"
     PAUSE = "pause"
+    RESUME = "resume"  # after a pause, once screening is clear again; never from the engine
 
 
 class ExerciseState(_Frozen):
