@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from backchain.cli import library, screening
+from backchain.cli import data, library, program, screening
 
 __all__ = ["app"]
 
@@ -19,6 +19,12 @@ app = typer.Typer(
 app.add_typer(library.app, name="exercises")
 app.command()(screening.screen)
 app.command()(screening.score)
+for command in (program.init, program.plan, program.today, program.log, program.checkin):
+    app.command()(command)
+app.command()(program.history)
+app.command()(program.resume)
+app.command()(data.export)
+app.command("import")(data.import_)
 
 
 @app.command()

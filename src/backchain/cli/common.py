@@ -3,16 +3,27 @@
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from backchain.errors import BackchainError
 
-__all__ = ["USER_ERROR_EXIT", "JsonFlag", "console", "print_json", "read_json", "user_errors"]
+__all__ = [
+    "USER_ERROR_EXIT",
+    "JsonFlag",
+    "console",
+    "parse_day",
+    "print_json",
+    "read_json",
+    "user_errors",
+    "validation_message",
+]
 
 console = Console()
 USER_ERROR_EXIT = 2
@@ -56,3 +67,21 @@ def read_json(path: Path) -> Any:
 
 def print_json(data: object) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def parse_day(text: str | None, *, option: str = "--date") -> date:
+    """A YYYY-MM-DD option, or today when it is not given."""
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BackchainError(f"{option} must be a date as YYYY-MM-DD, got '{text}'.") from None
+
+
+def validation_message(error: ValidationError, what: str) -> str:
+    """The first problem pydantic found, as one line naming the field."""
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "(whole file)"
+    message = first["msg"].removeprefix("Value error, ")
+    return f"{what} field '{field}': {message}."

@@ -34,16 +34,16 @@ def screen(
     if list_flags:
         _list_flags(as_json=as_json)
         return
-    result: screening.ScreeningResult | None
     if answers is not None:
         result = screening.screen(screening.parse_answers(read_json(answers)))
     elif as_json:
         raise BackchainError("--json needs --answers FILE (or --list-flags).")
     else:
         prompts = screening.load_wording(wording) if wording else screening.ITEM_PROMPTS
-        result = ask_screening(prompts)
-    if result is None:  # stopped early: the person was sent to urgent care
-        return
+        asked = ask_screening(prompts)
+        if asked is None:  # stopped early: the person was sent to urgent care
+            return
+        result = screening.screen(screening.parse_answers(asked))
     if as_json:
         print_json(_result_json(result))
     else:
@@ -72,12 +72,19 @@ def _list_flags(*, as_json: bool) -> None:
     console.print(table)
 
 
-def ask_screening(prompts: tuple[str, ...]) -> screening.ScreeningResult | None:
+def ask_screening(
+    prompts: tuple[str, ...] = screening.ITEM_PROMPTS, *, age: int | None = None
+) -> dict[str, object] | None:
+    """Ask the screening questions; the answers in the `--answers` file format.
+
+    None when an urgent flag was answered "yes": the person has been told to get care today.
+    """
     console.print(
         "[bold]Safety questions.[/bold] Answer each honestly; they decide whether it is "
         "safe to start training on your own."
     )
-    age = IntPrompt.ask("Your age in years")
+    if age is None:
+        age = IntPrompt.ask("Your age in years")
     flags: dict[str, bool] = {}
     for flag in screening.RED_FLAGS:
         flags[flag.id] = Confirm.ask(flag.question, default=False)
@@ -87,18 +94,10 @@ def ask_screening(prompts: tuple[str, ...]) -> screening.ScreeningResult | None:
             show_verdict(screening.Verdict.URGENT, [f.reason for f in raised])
             return None
     console.print("\n[bold]About the last two weeks.[/bold] Answer yes if you agree.")
-    agree = tuple(Confirm.ask(prompt, default=False) for prompt in prompts[:-1])
+    agree: list[object] = [Confirm.ask(prompt, default=False) for prompt in prompts[:-1]]
     choices = [b.value for b in screening.Bothersomeness]
     bothersome = Prompt.ask(prompts[-1], choices=choices, default="moderately")
-    answers = screening.ScreeningAnswers(
-        red_flags=flags,
-        startback=screening.StartBackAnswers(
-            agree=agree,  # type: ignore[arg-type]  # eight prompts, checked by load_wording
-            bothersome=screening.Bothersomeness(bothersome),
-        ),
-        age=age,
-    )
-    return screening.screen(answers)
+    return {"red_flags": flags, "startback": [*agree, bothersome], "age": age}
 
 
 def _result_json(result: screening.ScreeningResult) -> dict[str, object]:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from backchain.exercises import Equipment
+from backchain.exercises import Dosage, Equipment
 from backchain.outcomes import PainScore
 
 __all__ = [
@@ -34,6 +34,8 @@ __all__ = [
 ]
 
 Rpe = Annotated[int, Field(ge=1, le=10)]
+# Free text a person types; NUL cannot be stored by PostgreSQL and is never meant.
+FreeText = Annotated[str, Field(pattern=r"^[^\x00]*$")]
 MIN_WEEKS, MAX_WEEKS, DEFAULT_WEEKS = 12, 16, 12  # CLINICAL.md: 12-16 weeks is what works
 MIN_DAYS, MAX_DAYS = (
     2,
@@ -117,6 +119,17 @@ class Prescription(_Frozen):
     per_side: bool = False
     reason: str
 
+    @property
+    def dosage(self) -> Dosage:
+        """The prescription as a catalogue dosage, e.g. for `Dosage.describe()`."""
+        return Dosage(
+            sets=(self.sets, self.sets),
+            reps=self.reps,
+            hold_s=self.hold_s,
+            rest_s=self.rest_s,
+            per_side=self.per_side,
+        )
+
 
 class PlannedSession(_Frozen):
     date: date
@@ -190,7 +203,7 @@ class ExerciseLog(_Frozen):
 
 class Skip(_Frozen):
     exercise: str
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    reason: Annotated[FreeText, Field(min_length=1, max_length=500)]
 
 
 class SessionLog(_Frozen):
@@ -200,7 +213,7 @@ class SessionLog(_Frozen):
     exercises: tuple[ExerciseLog, ...] = ()
     skipped: tuple[Skip, ...] = ()
     pain_after: PainScore
-    notes: Annotated[str, Field(max_length=5000)] = ""
+    notes: Annotated[FreeText, Field(max_length=5000)] = ""
 
     @property
     def peak_pain(self) -> int:
