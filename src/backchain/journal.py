@@ -18,6 +18,7 @@ from backchain.programs.models import (
     CheckIn,
     Decision,
     DecisionKind,
+    ExerciseState,
     Load,
     Plan,
     PlannedSession,
@@ -59,8 +60,12 @@ class Journal:
     decisions: tuple[repository.DecisionRecord, ...]
 
     @property
+    def all_decisions(self) -> list[Decision]:
+        return [record.decision for record in self.decisions]
+
+    @property
     def pause(self) -> Decision | None:
-        return program_pause([record.decision for record in self.decisions])
+        return program_pause(self.all_decisions)
 
     def decisions_for(self, log_id: int) -> list[Decision]:
         return [r.decision for r in self.decisions if r.log_id == log_id]
@@ -153,23 +158,16 @@ def today(store: Store, *, day: date) -> Today:
     """The session for this day (or the next one planned), in the versions now in use."""
     with store.transaction() as session:
         journal = load_journal(session)
-    found = next_session(journal.plan, day)
     last = journal.logs[-1] if journal.logs else None
     due = last[1] if last and last[0] not in journal.checkins and last[1].date < day else None
-    states = current_states(journal.plan, [r.decision for r in journal.decisions])
+    states = current_states(journal.plan, journal.all_decisions)
     loads = {exercise: state.load for exercise, state in states.items()}
+    found = next_session(journal.plan, day)
     if found is None:
         return Today(day, None, None, (), loads, journal.pause, due)
     week, planned = found
-    prescriptions = _prescriptions(journal, week, planned)
+    prescriptions = adjusted(planned, week.phase, states, load_catalogue())
     return Today(day, week, planned, prescriptions, loads, journal.pause, due)
-
-
-def _prescriptions(
-    journal: Journal, week: PlanWeek, planned: PlannedSession
-) -> tuple[Prescription, ...]:
-    states = current_states(journal.plan, [r.decision for r in journal.decisions])
-    return adjusted(planned, week.phase, states, load_catalogue())
 
 
 def planned_for(
@@ -191,12 +189,22 @@ def planned_for(
     )
 
 
+def _going_into(
+    journal: Journal, day: date, *, earlier: Sequence[SessionLog], before: Sequence[Decision]
+) -> tuple[tuple[Prescription, ...], dict[str, ExerciseState]]:
+    """The prescriptions and exercise states for a session on this day, given what came before."""
+    week, planned = planned_for(journal.plan, earlier, day)
+    states = current_states(journal.plan, before)
+    return adjusted(planned, week.phase, states, load_catalogue()), states
+
+
 def to_log(store: Store, *, day: date) -> tuple[Decision | None, tuple[Prescription, ...]]:
     """The pause in force, if any, and the prescriptions a log on this day is checked against."""
     with store.transaction() as session:
         journal = load_journal(session)
-    week, planned = planned_for(journal.plan, [log for _, log in journal.logs], day)
-    return journal.pause, _prescriptions(journal, week, planned)
+    earlier = [log for _, log in journal.logs]
+    prescriptions, _ = _going_into(journal, day, earlier=earlier, before=journal.all_decisions)
+    return journal.pause, prescriptions
 
 
 def log_session(store: Store, *, log: SessionLog, now: datetime) -> list[Decision]:
@@ -207,21 +215,14 @@ def log_session(store: Store, *, log: SessionLog, now: datetime) -> list[Decisio
             raise ProgramError(f"Training is paused. {journal.pause.reason}")
         if any(earlier.date > log.date for _, earlier in journal.logs):
             raise ProgramError("A later session is already logged; log sessions in date order.")
-        week, planned = planned_for(journal.plan, [log for _, log in journal.logs], log.date)
-        prescriptions = _prescriptions(journal, week, planned)
+        earlier = [logged for _, logged in journal.logs]
+        before = journal.all_decisions
+        prescriptions, _ = _going_into(journal, log.date, earlier=earlier, before=before)
         _check_log_matches(log, prescriptions)
         log_id = repository.add_session_log(
             session, person_id=journal.person_id, log=log, logged_at=now
         )
-        decisions = _decide(journal, log, prescriptions, checkin=None)
-        repository.replace_decisions(
-            session,
-            person_id=journal.person_id,
-            log_id=log_id,
-            decided_on=log.date,
-            decisions=decisions,
-        )
-    return decisions
+        return _decide(session, journal, log_id, log, earlier=earlier, before=before, checkin=None)
 
 
 def _check_log_matches(log: SessionLog, prescriptions: Sequence[Prescription]) -> None:
@@ -235,25 +236,34 @@ def _check_log_matches(log: SessionLog, prescriptions: Sequence[Prescription]) -
 
 
 def _decide(
+    session: Session,
     journal: Journal,
+    log_id: int,
     log: SessionLog,
-    prescriptions: Sequence[Prescription],
     *,
+    earlier: Sequence[SessionLog],
+    before: Sequence[Decision],
     checkin: CheckIn | None,
-    decisions_before: Sequence[Decision] | None = None,
 ) -> list[Decision]:
-    before = (
-        [r.decision for r in journal.decisions] if decisions_before is None else decisions_before
-    )
-    return decide_session(
+    """Decide the next session from this one, given the state going into it, and store it."""
+    prescriptions, states = _going_into(journal, log.date, earlier=earlier, before=before)
+    decisions = decide_session(
         catalogue=load_catalogue(),
         session=log,
         prescriptions=prescriptions,
-        states=current_states(journal.plan, before),
+        states=states,
         checkin=checkin,
-        earlier=[earlier for _, earlier in journal.logs if earlier.date < log.date],
+        earlier=earlier,
         equipment=journal.profile.equipment,
     )
+    repository.replace_decisions(
+        session,
+        person_id=journal.person_id,
+        log_id=log_id,
+        decided_on=log.date if checkin is None else checkin.date,
+        decisions=decisions,
+    )
+    return decisions
 
 
 def check_in(store: Store, *, checkin: CheckIn) -> list[Decision]:
@@ -270,19 +280,10 @@ def check_in(store: Store, *, checkin: CheckIn) -> list[Decision]:
         if any(d.kind is DecisionKind.PAUSE for d in existing) and not checkin.new_red_flags:
             return existing  # a pause stands until the person is screened again (`resume`)
         before = [r.decision for r in journal.decisions if r.log_id != log_id]
-        earlier = [earlier for _, earlier in journal.logs[:-1]]
-        week, planned = planned_for(journal.plan, earlier, log.date)
-        states = current_states(journal.plan, before)
-        prescriptions = adjusted(planned, week.phase, states, load_catalogue())
-        decisions = _decide(journal, log, prescriptions, checkin=checkin, decisions_before=before)
-        repository.replace_decisions(
-            session,
-            person_id=journal.person_id,
-            log_id=log_id,
-            decided_on=checkin.date,
-            decisions=decisions,
+        earlier = [logged for _, logged in journal.logs[:-1]]
+        return _decide(
+            session, journal, log_id, log, earlier=earlier, before=before, checkin=checkin
         )
-    return decisions
 
 
 def resume(
