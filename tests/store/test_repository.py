@@ -22,6 +22,7 @@ from store_data import (
 
 from backchain.errors import StoreError
 from backchain.outcomes import Measure, Score, score_nrs, score_odi
+from backchain.programs.generator import generate_plan
 from backchain.programs.models import CheckIn, Decision, DecisionKind, Plan, SessionLog
 from backchain.screening import Verdict, parse_answers, screen
 from backchain.store import DecisionRecord, Store, repository
@@ -136,12 +137,9 @@ def test_any_plan_comes_back_equal(store: Store, plan: Plan) -> None:
 
 
 def test_a_generated_plan_comes_back_equal(store: Store) -> None:
-    generator = pytest.importorskip("backchain.programs.generator")
     person = _person(store)
-    plans = [generator.generate_plan(a_profile(weeks=weeks), START) for weeks in (12, 16)]
-    plans.append(
-        generator.generate_plan(a_profile(sitting_hours=9, days=["monday", "friday"]), START)
-    )
+    plans = [generate_plan(a_profile(weeks=weeks), START) for weeks in (12, 16)]
+    plans.append(generate_plan(a_profile(sitting_hours=9, days=["monday", "friday"]), START))
     for plan in plans:
         assert len(plan.weeks) >= 12
         with store.transaction() as session:

@@ -6,9 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from store_data import NOW, a_profile, fill, snapshot
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from store_data import NOW, a_profile, decisions, fill, plans, session_logs, snapshot
 
 from backchain.errors import ImportRefusedError
+from backchain.programs.models import Decision, Plan, SessionLog
 from backchain.store import Store, export_data, import_data, open_store, repository
 from backchain.store.transfer import parse_export
 
@@ -210,3 +213,42 @@ def test_a_file_that_is_not_clean_json_is_refused(text: str, expected: str) -> N
 def test_export_of_an_empty_database(store: Store) -> None:
     with store.transaction() as session:
         assert export_data(session) == {"format": "backchain-export", "version": 1, "people": []}
+
+
+EMPTY = {"format": "backchain-export", "version": 1, "people": []}
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    # The two databases serve every example; each example starts by emptying them.
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    plan=plans,
+    logs=st.lists(session_logs, max_size=3),
+    batches=st.lists(st.lists(decisions, max_size=3), min_size=4, max_size=4),
+)
+def test_any_data_survives_export_import_export(
+    store: Store,
+    other_store_url: str,
+    plan: Plan,
+    logs: list[SessionLog],
+    batches: list[list[Decision]],
+) -> None:
+    _import(store, EMPTY, replace=True)
+    with store.transaction() as session:
+        person = repository.add_person(session, profile=a_profile(), created_at=NOW)
+        repository.save_plan(session, person_id=person, plan=plan, created_at=NOW)
+        for log, batch in zip(logs, batches, strict=False):
+            log_id = repository.add_session_log(session, person_id=person, log=log, logged_at=NOW)
+            repository.replace_decisions(
+                session, person_id=person, log_id=log_id, decided_on=log.date, decisions=batch
+            )
+        repository.replace_decisions(
+            session, person_id=person, log_id=None, decided_on=plan.start, decisions=batches[-1]
+        )
+    exported = snapshot(store)
+    with open_store(other_store_url) as target:
+        _import(target, parse_export(json.dumps(exported)), replace=True)
+        assert json.dumps(snapshot(target)) == json.dumps(exported)
