@@ -18,6 +18,7 @@ from backchain.programs.models import (
     CheckIn,
     Decision,
     DecisionKind,
+    DeskBreak,
     ExerciseState,
     Load,
     Plan,
@@ -80,6 +81,7 @@ class Today:
     session: PlannedSession | None
     prescriptions: tuple[Prescription, ...]
     loads: Mapping[str, Load | None]  # the load each exercise is at, when it is loaded
+    desk_break: DeskBreak | None
     pause: Decision | None
     checkin_due: SessionLog | None
 
@@ -164,10 +166,12 @@ def today(store: Store, *, day: date) -> Today:
     loads = {exercise: state.load for exercise, state in states.items()}
     found = next_session(journal.plan, day)
     if found is None:
-        return Today(day, None, None, (), loads, journal.pause, due)
+        return Today(day, None, None, (), loads, journal.plan.desk_break, journal.pause, due)
     week, planned = found
     prescriptions = adjusted(planned, week.phase, states, load_catalogue())
-    return Today(day, week, planned, prescriptions, loads, journal.pause, due)
+    return Today(
+        day, week, planned, prescriptions, loads, journal.plan.desk_break, journal.pause, due
+    )
 
 
 def planned_for(

@@ -160,9 +160,7 @@ def plan(
         print_json(plan_to_json(the_plan))
         return
     console.print(render.plan_calendar(the_plan, today=date.today(), logged=logged))
-    if the_plan.desk_break is not None:
-        moves = ", ".join(p.variation.replace("_", " ") for p in the_plan.desk_break.exercises)
-        console.print(f"[bold]Desk breaks:[/bold] {the_plan.desk_break.note} ({moves})")
+    render.desk_break(the_plan.desk_break)
 
 
 @user_errors
@@ -190,6 +188,7 @@ def today(day: DateOption = None) -> None:
     console.print(f"[bold]{when}[/bold] · week {view.week.week} · {view.week.phase} phase")
     catalogue = load_catalogue()
     console.print(render.session_table(view.prescriptions, catalogue, view.loads))
+    render.desk_break(view.desk_break)
     console.print("Steps and cues for any exercise: [bold]backchain exercises show ID[/bold]")
 
 

@@ -7,13 +7,14 @@ from rich.panel import Panel
 from rich.table import Table
 
 from backchain.cli.common import console
-from backchain.exercises import Catalogue
+from backchain.exercises import Catalogue, load_catalogue
 from backchain.outcomes import Score
 from backchain.programs.ladder import rung
 from backchain.programs.models import (
     CheckIn,
     Decision,
     DecisionKind,
+    DeskBreak,
     Load,
     Plan,
     Prescription,
@@ -23,6 +24,7 @@ from backchain.programs.models import (
 
 __all__ = [
     "decisions_table",
+    "desk_break",
     "history_table",
     "load_text",
     "plan_calendar",
@@ -96,6 +98,18 @@ def decisions_table(decisions: Sequence[Decision], catalogue: Catalogue) -> Tabl
         kind = f"[{KIND_STYLE[d.kind]}]{d.kind}[/]"
         table.add_row(exercise, kind, after, d.reason)
     return table
+
+
+def desk_break(routine: DeskBreak | None) -> None:
+    """The movement break for long sitting days, when the plan has one."""
+    if routine is None:
+        return
+    catalogue = load_catalogue()
+    moves = [
+        f"{rung(catalogue.get(p.exercise), p.variation).name} ({p.dosage.describe().rsplit(', rest', 1)[0]})"
+        for p in routine.exercises
+    ]
+    console.print(f"[bold]Desk break:[/bold] {routine.note}\n  " + "; ".join(moves))
 
 
 def show_pause(pause: Decision) -> None:
