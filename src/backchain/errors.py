@@ -6,8 +6,10 @@
     ├── ScoringError          questionnaire answers are missing, of the wrong count or out of range
     ├── ProgramError          a profile or session log is invalid, or no plan can fit it
     │   └── PlanBlockedError  screening says not to train; the message is the screening's own
-    └── StoreError            the database cannot be opened, or data is missing
-        └── ImportRefusedError  an import file is malformed or from a newer version; nothing changed
+    ├── StoreError            the database cannot be opened, or data is missing
+    │   └── ImportRefusedError  an import file is malformed or from a newer version; nothing changed
+    └── MotionError           the motion coach cannot analyse what it was given
+        └── VideoError        a video is missing, unreadable, corrupt or has no frames
 
 Adapters (CLI, web) turn these into a one-line message or an HTTP response; nothing else
 should reach the user as a traceback.
@@ -17,11 +19,13 @@ __all__ = [
     "BackchainError",
     "CatalogueError",
     "ImportRefusedError",
+    "MotionError",
     "PlanBlockedError",
     "ProgramError",
     "ScoringError",
     "ScreeningError",
     "StoreError",
+    "VideoError",
 ]
 
 
@@ -54,4 +58,12 @@ class StoreError(BackchainError):
 
 
 class ImportRefusedError(StoreError):
+    pass
+
+
+class MotionError(BackchainError):
+    pass
+
+
+class VideoError(MotionError):
     pass

@@ -1,0 +1,159 @@
+"""Phase signals: one number per frame that rises as a rep's working phase completes.
+
+Each signal is in torso lengths or degrees, computed from image landmarks, so it reads the
+same at any distance from the camera. Gaps (frames with no person or low confidence) are
+bridged by linear interpolation when short, and the result is lightly smoothed.
+"""
+
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
+
+from backchain.motion.landmarks import Landmark, Side
+from backchain.motion.poses import PoseSequence
+
+__all__ = [
+    "LEFT",
+    "RIGHT",
+    "SIGNALS",
+    "angle",
+    "bridge_gaps",
+    "smooth",
+    "torso_length",
+]
+
+FloatArray = npt.NDArray[np.float64]
+LEFT, RIGHT = Side("left"), Side("right")
+
+MIN_VISIBILITY = 0.5  # below this the model is guessing where a landmark is
+MAX_GAP_S = 0.5  # gaps up to this long are bridged; longer ones stay empty (no person)
+SMOOTH_S = 0.2  # moving-average window: removes frame jitter, keeps a 1 s rep's shape
+
+
+def torso_length(seq: PoseSequence) -> float:
+    """Median shoulder-to-hip distance in pixels: the unit every height is measured in."""
+    shoulders = (seq.xy(LEFT.shoulder) + seq.xy(RIGHT.shoulder)) / 2
+    hips = (seq.xy(LEFT.hip) + seq.xy(RIGHT.hip)) / 2
+    lengths = np.linalg.norm(shoulders - hips, axis=1)
+    return float(np.nanmedian(lengths)) if np.any(np.isfinite(lengths)) else float("nan")
+
+
+def angle(a: FloatArray, b: FloatArray, c: FloatArray) -> FloatArray:
+    """(N,) angle at b between b->a and b->c, in degrees (0-180)."""
+    v1, v2 = a - b, c - b
+    norms = np.linalg.norm(v1, axis=1) * np.linalg.norm(v2, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.sum(v1 * v2, axis=1) / norms
+    return np.asarray(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))), dtype=np.float64)
+
+
+def _mid(seq: PoseSequence, left: Landmark, right: Landmark) -> FloatArray:
+    return (seq.xy(left) + seq.xy(right)) / 2
+
+
+def _up(seq: PoseSequence, upper: FloatArray, lower: FloatArray) -> FloatArray:
+    """How far `upper` is above `lower`, in torso lengths (image y points down)."""
+    return np.asarray((lower[:, 1] - upper[:, 1]) / torso_length(seq), dtype=np.float64)
+
+
+def _side_mean(values: Callable[[Side], FloatArray]) -> FloatArray:
+    both = np.stack([values(LEFT), values(RIGHT)])
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.nanmean(both, axis=0), dtype=np.float64)
+
+
+def hip_extension(seq: PoseSequence) -> FloatArray:
+    """Shoulder-hip-knee angle: 180 when the body is straight through the hips."""
+    return _side_mean(lambda s: angle(seq.xy(s.shoulder), seq.xy(s.hip), seq.xy(s.knee)))
+
+
+def shoulders_over_hips(seq: PoseSequence) -> FloatArray:
+    """Shoulder height above the hips: about 1 standing tall, lower as the trunk hinges."""
+    return _up(seq, _mid(seq, LEFT.shoulder, RIGHT.shoulder), _mid(seq, LEFT.hip, RIGHT.hip))
+
+
+def hips_over_ankles(seq: PoseSequence) -> FloatArray:
+    """Hip height above the ankles: highest standing, lowest at the bottom of a squat."""
+    return _up(seq, _mid(seq, LEFT.hip, RIGHT.hip), _mid(seq, LEFT.ankle, RIGHT.ankle))
+
+
+def wrists_over_hips(seq: PoseSequence) -> FloatArray:
+    """Height of the hands above the hips (both hands together, as on a kettlebell)."""
+    return _up(seq, _mid(seq, LEFT.wrist, RIGHT.wrist), _mid(seq, LEFT.hip, RIGHT.hip))
+
+
+def pulling_wrist(seq: PoseSequence) -> FloatArray:
+    """Height of the higher hand above its hip: the pulling hand of a one- or two-arm row."""
+    hips = [seq.xy(LEFT.hip), seq.xy(RIGHT.hip)]
+    heights = np.stack(
+        [_up(seq, seq.xy(s.wrist), hip) for s, hip in zip((LEFT, RIGHT), hips, strict=True)]
+    )
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.nanmax(heights, axis=0), dtype=np.float64)
+
+
+def hips_above_line(seq: PoseSequence, end: str) -> FloatArray:
+    """How far the hips sit above the line from the shoulders to the knees or ankles, in
+    torso lengths, on the side of the body facing up (positive = hips high)."""
+    shoulders = _mid(seq, LEFT.shoulder, RIGHT.shoulder)
+    hips = _mid(seq, LEFT.hip, RIGHT.hip)
+    far = _mid(seq, LEFT.knee, RIGHT.knee) if end == "knee" else _mid(seq, LEFT.ankle, RIGHT.ankle)
+    line = far - shoulders
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.sum((hips - shoulders) * line, axis=1) / np.sum(line * line, axis=1)
+    closest = shoulders + t[:, None] * line
+    return np.asarray((closest[:, 1] - hips[:, 1]) / torso_length(seq), dtype=np.float64)
+
+
+def prone_lift(seq: PoseSequence) -> FloatArray:
+    """Lying face down: the higher of the feet and the chest above the hips."""
+    hips = _mid(seq, LEFT.hip, RIGHT.hip)
+    feet = _up(seq, _mid(seq, LEFT.ankle, RIGHT.ankle), hips)
+    chest = _up(seq, _mid(seq, LEFT.shoulder, RIGHT.shoulder), hips)
+    return np.asarray(np.fmax(feet, chest), dtype=np.float64)
+
+
+# The phase signal of each exercise: it is high at the top of the working phase, where a rep
+# is counted (hips up in a bridge, standing tall after a hinge or squat, the hand pulled in).
+SIGNALS: dict[str, Callable[[PoseSequence], FloatArray]] = {
+    "glute_bridge": hip_extension,
+    "romanian_deadlift": shoulders_over_hips,
+    "bent_over_row": pulling_wrist,
+    "downward_dog": lambda seq: hips_above_line(seq, "ankle"),
+    "kettlebell_swing": wrists_over_hips,
+    "squat": hips_over_ankles,
+    "locust": prone_lift,
+}
+
+
+def bridge_gaps(t: FloatArray, values: FloatArray, max_gap_s: float = MAX_GAP_S) -> FloatArray:
+    """Fill NaN runs no longer than `max_gap_s` by linear interpolation; leave longer ones."""
+    out = values.copy()
+    known = np.isfinite(values)
+    if known.sum() < 2:
+        return out
+    filled = np.interp(t, t[known], values[known])
+    gap_start: int | None = None
+    for i in range(len(values) + 1):
+        missing = i < len(values) and not known[i]
+        if missing and gap_start is None:
+            gap_start = i
+        elif not missing and gap_start is not None:
+            inside = gap_start > 0 and i < len(values)
+            if inside and t[i] - t[gap_start - 1] <= max_gap_s:
+                out[gap_start:i] = filled[gap_start:i]
+            gap_start = None
+    return out
+
+
+def smooth(t: FloatArray, values: FloatArray, window_s: float = SMOOTH_S) -> FloatArray:
+    """Centred moving average over `window_s`, ignoring NaN; NaN stays NaN."""
+    out = np.full_like(values, np.nan)
+    half = window_s / 2
+    for i in range(len(values)):
+        if not np.isfinite(values[i]):
+            continue
+        near = (t >= t[i] - half) & (t <= t[i] + half) & np.isfinite(values)
+        out[i] = values[near].mean()
+    return out

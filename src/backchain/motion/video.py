@@ -1,0 +1,149 @@
+"""Reading video files: metadata, and upright RGB frames at the rate and size analysis needs.
+
+PyAV (FFmpeg) gives the container's own timestamps, so variable frame rates keep their true
+times, and the rotation a phone records is applied so every frame is upright.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+import numpy.typing as npt
+
+from backchain.errors import VideoError
+
+__all__ = ["Frame", "VideoInfo", "probe", "read_frames"]
+
+# A small tolerance so a frame exactly on the sampling grid is not skipped by float noise.
+_GRID_TOLERANCE_S = 1e-4
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the container says about the video; width and height are of the upright picture."""
+
+    duration_s: float
+    fps: float
+    frames: int
+    width: int
+    height: int
+    rotation: int  # degrees the stored picture is turned to show it upright
+
+
+@dataclass(frozen=True)
+class Frame:
+    t: float  # seconds from the first frame
+    rgb: npt.NDArray[np.uint8]  # (H, W, 3), upright
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    if not path.exists():
+        raise VideoError(f"{path}: no such file; check the path.")
+    if not path.is_file():
+        raise VideoError(f"{path} is not a file; give the path of a video file.")
+    try:
+        container = av.open(str(path))
+    except (av.error.FFmpegError, UnicodeDecodeError) as error:
+        raise VideoError(
+            f"{path} is not a video Backchain can read ({_reason(error)}); "
+            "try an .mp4, .mov or .webm file."
+        ) from None
+    if not container.streams.video:
+        container.close()
+        raise VideoError(f"{path} has no video track; give a video file.")
+    return container
+
+
+def _reason(error: Exception) -> str:
+    text = getattr(error, "strerror", None) or str(error)
+    return text.split(":")[-1].strip().rstrip(".") or "unknown format"
+
+
+def probe(path: Path) -> VideoInfo:
+    """Duration, frame rate, frame count and upright size; VideoError when it cannot be read."""
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        first = _first_frame(container, path)
+        rotation = int(getattr(first, "rotation", 0) or 0) % 360
+        fps = float(stream.average_rate or stream.guessed_rate or 0) or 30.0
+        duration = _duration_s(container, stream)
+        frames = stream.frames or round(duration * fps)
+        width, height = first.width, first.height
+        if rotation in (90, 270):
+            width, height = height, width
+        return VideoInfo(duration, fps, max(frames, 1), width, height, rotation)
+    finally:
+        container.close()
+
+
+def _first_frame(container: av.container.InputContainer, path: Path) -> av.VideoFrame:
+    try:
+        for frame in container.decode(video=0):
+            return frame
+    except av.error.FFmpegError as error:
+        raise VideoError(f"{path} is corrupt or truncated ({_reason(error)}).") from None
+    raise VideoError(f"{path} has no frames to analyse.")
+
+
+def _duration_s(container: av.container.InputContainer, stream: av.VideoStream) -> float:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return 0.0
+
+
+def read_frames(
+    path: Path,
+    *,
+    max_fps: float | None,
+    max_width: int | None,
+    start_s: float = 0.0,
+    end_s: float | None = None,
+) -> Iterator[Frame]:
+    """Upright RGB frames from `start_s` to `end_s`, at most `max_fps` a second (by
+    timestamp) and at most `max_width` pixels on the longer side.
+
+    Every packet is decoded (inter-frame codecs need it), but frames between sampling times
+    are never converted, which is where most of the per-frame cost is.
+    """
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"  # frame and slice threads inside FFmpeg
+        base = stream.time_base
+        origin = float(stream.start_time * base) if stream.start_time and base else 0.0
+        if start_s > 0 and base is not None:
+            container.seek(int((origin + start_s) / base), stream=stream)
+        step = 0.0 if not max_fps else 1.0 / max_fps
+        next_t = start_s
+        for frame in container.decode(stream):
+            if frame.time is None:
+                continue
+            t = frame.time - origin
+            if end_s is not None and t >= end_s:
+                break
+            if t + _GRID_TOLERANCE_S < next_t:
+                continue
+            next_t = max(next_t + step, t) if step else t
+            yield Frame(t, _upright_rgb(frame, max_width))
+    except av.error.FFmpegError as error:
+        raise VideoError(f"{path} is corrupt or truncated ({_reason(error)}).") from None
+    finally:
+        container.close()
+
+
+def _upright_rgb(frame: av.VideoFrame, max_width: int | None) -> npt.NDArray[np.uint8]:
+    rotation = int(getattr(frame, "rotation", 0) or 0) % 360
+    longer = max(frame.width, frame.height)
+    scale = 1.0 if not max_width or longer <= max_width else max_width / longer
+    width = max(2, round(frame.width * scale)) // 2 * 2
+    height = max(2, round(frame.height * scale)) // 2 * 2
+    rgb = np.asarray(frame.to_ndarray(format="rgb24", width=width, height=height), dtype=np.uint8)
+    if rotation:
+        # FFmpeg's rotation is counter-clockwise; np.rot90 turns counter-clockwise for k > 0.
+        rgb = np.ascontiguousarray(np.rot90(rgb, k=rotation // 90))
+    return rgb
