@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
+# BlazePose "full" ships inside this wheel; later mediapipe releases carry no model.
+MEDIAPIPE := mediapipe==0.10.21
 PG_BINDIR = $(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin)))
 
 .PHONY: run test lint check-python chromium postgresql clean
@@ -32,10 +34,12 @@ $(VENV)/bin/python: | check-python
 
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --no-deps "$(MEDIAPIPE)"
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps "$(MEDIAPIPE)"
 	touch $@ $(VENV)/.installed
 
 chromium:

@@ -29,7 +29,7 @@ class CounterConfig:
     """How to count one exercise; `min_amplitude` is in the signal's own unit."""
 
     min_amplitude: float
-    hold_fraction: float = 0.8  # share of the rep's rise that counts as "held at the top"
+    hold_fraction: float = 0.9  # share of the rep's rise that counts as "held at the top"
 
 
 @dataclass(frozen=True)
