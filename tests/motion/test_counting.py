@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from backchain.motion.counting import CounterConfig, RepCounter, count_reps
+from backchain.motion.counting import CounterConfig, RepCounter, count_reps, count_set
 
 FPS = 15.0
 CONFIG = CounterConfig(min_amplitude=0.3)
@@ -59,6 +59,24 @@ def test_a_half_rep_is_not_counted() -> None:
     t2 = t[-1] + np.arange(1, 31) / FPS
     half = 1 - 0.4 * np.sin(np.linspace(0, np.pi, 30))
     assert len(count_reps(np.concatenate([t, t2]), np.concatenate([v, half]), CONFIG)) == 3
+
+
+def test_a_rise_part_of_the_way_up_is_reported_as_partial() -> None:
+    # Two full reps, then down and only 55 % of the way back up, then down again.
+    t, v = cycles(2, start_high=True)
+    tail_t = t[-1] + np.arange(1, 61) / FPS
+    part = np.concatenate(
+        [np.linspace(1, 0, 15), np.linspace(0, 0.55, 15), np.linspace(0.55, 0, 15), np.zeros(15)]
+    )
+    counted = count_set(np.concatenate([t, tail_t]), np.concatenate([v, part]), CONFIG)
+    assert len(counted.reps) == 2
+    assert len(counted.partials) == 1
+    assert tail_t[25] <= counted.partials[0] <= tail_t[35]
+
+
+def test_full_reps_leave_no_partials() -> None:
+    t, v = cycles(5)
+    assert count_set(t, v, CONFIG).partials == []
 
 
 def test_missing_values_are_skipped_not_counted() -> None:

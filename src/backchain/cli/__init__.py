@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from backchain.cli import data, library, program, screening
+from backchain.cli import data, library, motion, program, screening
 
 __all__ = ["app"]
 
@@ -25,6 +25,8 @@ app.command()(program.history)
 app.command()(program.resume)
 app.command()(data.export)
 app.command("import")(data.import_)
+app.command()(motion.analyze)
+app.command()(motion.landmarks)
 
 
 @app.command()

@@ -7,7 +7,7 @@ import numpy as np
 import numpy.typing as npt
 
 from backchain.exercises import load_catalogue
-from backchain.motion.counting import CounterConfig, Rep, count_reps
+from backchain.motion.counting import CounterConfig, Rep, count_set
 from backchain.motion.measures import Measures
 from backchain.motion.poses import PoseSequence
 from backchain.motion.rules import RULES, FormRule, View, Window
@@ -19,7 +19,7 @@ __all__ = ["MIN_AMPLITUDE", "AnalysisReport", "Fault", "RepDetail", "VideoSummar
 # The smallest movement that is a rep, in the phase signal's unit: enough to tell a rep from
 # shifting about, small enough for the easiest versions of each exercise.
 MIN_AMPLITUDE = {
-    "glute_bridge": 20.0,  # degrees of hip extension
+    "glute_bridge": 0.15,  # torso lengths the hips rise towards the shoulder-knee line
     "romanian_deadlift": 0.25,  # torso lengths the shoulders drop towards the hips
     "bent_over_row": 0.3,  # torso lengths the hand rises
     "downward_dog": 0.25,  # torso lengths the hips rise above the hands-feet line
@@ -114,7 +114,8 @@ def analyze(seq: PoseSequence, exercise: str, *, video: VideoSummary) -> Analysi
     if not setup.usable:
         return AnalysisReport(exercise, 0, (), (), setup.warnings, video)
     signal = smooth(seq.t, bridge_gaps(seq.t, SIGNALS[exercise](seq)))
-    reps = count_reps(seq.t, signal, CounterConfig(MIN_AMPLITUDE[exercise]))
+    counted = count_set(seq.t, signal, CounterConfig(MIN_AMPLITUDE[exercise]))
+    reps = counted.reps
     depths = np.array([_depth(seq.t, signal, rep) for rep in reps])
     details, faults, skipped = [], [], set()
     for rep in reps:
@@ -128,7 +129,11 @@ def analyze(seq: PoseSequence, exercise: str, *, video: VideoSummary) -> Analysi
             RepDetail(rep.index, rep.start_s, rep.end_s, hold, tuple(f.id for f in found))
         )
     view = view_of(measures)
-    warnings = [*setup.warnings, *_view_warnings(skipped, cues)]
+    warnings = [
+        *setup.warnings,
+        *_partial_warning(counted.partials),
+        *_view_warnings(skipped, cues),
+    ]
     return AnalysisReport(
         exercise,
         len(reps),
@@ -167,6 +172,17 @@ def _check_rep(
                 Fault(rule.fault, cues[rule.fault], window.rep.index, time, value, rule.threshold)
             )
     return found, skipped
+
+
+def _partial_warning(partials: list[float]) -> list[str]:
+    if not partials:
+        return []
+    times = ", ".join(f"{t:.1f} s" for t in partials)
+    movements = "movement" if len(partials) == 1 else "movements"
+    return [
+        f"{len(partials)} {movements} did not reach the top and {'was' if len(partials) == 1 else 'were'} "
+        f"not counted (at {times}); go through the full range, or use an easier version."
+    ]
 
 
 def _view_warnings(skipped: set[FormRule], cues: dict[str, str]) -> list[str]:

@@ -17,6 +17,7 @@ from backchain.motion.signals import (
     angle,
     hip_extension,
     hips_above_line,
+    nan_reduce,
     torso_length,
 )
 
@@ -36,8 +37,7 @@ class Measures:
         return (self.seq.xy(left) + self.seq.xy(right)) / 2
 
     def _mean_sides(self, left: FloatArray, right: FloatArray) -> FloatArray:
-        with np.errstate(invalid="ignore"):
-            return np.asarray(np.nanmean(np.stack([left, right]), axis=0), dtype=np.float64)
+        return nan_reduce(np.nanmean, np.stack([left, right]))
 
     @cached_property
     def hip_angle(self) -> FloatArray:

@@ -23,7 +23,7 @@ FloatArray = npt.NDArray[np.float64]
 
 # Glute bridge (CLINICAL.md: straight line shoulders-hips-knees at the top; no over-arch; pause).
 BRIDGE_LINE_TOLERANCE = 0.15  # torso lengths below/above the shoulder-knee line, about 15 degrees
-BRIDGE_MIN_PAUSE_S = 1.0  # s at the top: a pause you can see, about one slow breath out
+BRIDGE_MIN_PAUSE_S = 0.5  # s at the top: a pause you can see; shorter is a bounce
 BRIDGE_MAX_KNEE_ANGLE = 120.0  # degrees at the top: wider means the feet are far from the buttocks
 # Romanian deadlift (knees stay soft; hinge, not squat; weights close; stand tall).
 RDL_MIN_KNEE_ANGLE = 135.0  # degrees: bending further turns the hinge into a squat

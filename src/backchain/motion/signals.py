@@ -5,6 +5,7 @@ same at any distance from the camera. Gaps (frames with no person or low confide
 bridged by linear interpolation when short, and the result is lightly smoothed.
 """
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -19,6 +20,7 @@ __all__ = [
     "SIGNALS",
     "angle",
     "bridge_gaps",
+    "nan_reduce",
     "smooth",
     "torso_length",
 ]
@@ -57,10 +59,16 @@ def _up(seq: PoseSequence, upper: FloatArray, lower: FloatArray) -> FloatArray:
     return np.asarray((lower[:, 1] - upper[:, 1]) / torso_length(seq), dtype=np.float64)
 
 
+def nan_reduce(reduce: Callable[..., FloatArray], stacked: FloatArray) -> FloatArray:
+    """`np.nanmean`/`np.nanmax` over axis 0, giving NaN quietly where every value is NaN
+    (frames with nobody in them)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.asarray(reduce(stacked, axis=0), dtype=np.float64)
+
+
 def _side_mean(values: Callable[[Side], FloatArray]) -> FloatArray:
-    both = np.stack([values(LEFT), values(RIGHT)])
-    with np.errstate(invalid="ignore"):
-        return np.asarray(np.nanmean(both, axis=0), dtype=np.float64)
+    return nan_reduce(np.nanmean, np.stack([values(LEFT), values(RIGHT)]))
 
 
 def hip_extension(seq: PoseSequence) -> FloatArray:
@@ -85,12 +93,8 @@ def wrists_over_hips(seq: PoseSequence) -> FloatArray:
 
 def pulling_wrist(seq: PoseSequence) -> FloatArray:
     """Height of the higher hand above its hip: the pulling hand of a one- or two-arm row."""
-    hips = [seq.xy(LEFT.hip), seq.xy(RIGHT.hip)]
-    heights = np.stack(
-        [_up(seq, seq.xy(s.wrist), hip) for s, hip in zip((LEFT, RIGHT), hips, strict=True)]
-    )
-    with np.errstate(invalid="ignore"):
-        return np.asarray(np.nanmax(heights, axis=0), dtype=np.float64)
+    sides = ((LEFT, seq.xy(LEFT.hip)), (RIGHT, seq.xy(RIGHT.hip)))
+    return nan_reduce(np.nanmax, np.stack([_up(seq, seq.xy(s.wrist), hip) for s, hip in sides]))
 
 
 def hips_above_line(seq: PoseSequence, end: str) -> FloatArray:
@@ -117,7 +121,7 @@ def prone_lift(seq: PoseSequence) -> FloatArray:
 # The phase signal of each exercise: it is high at the top of the working phase, where a rep
 # is counted (hips up in a bridge, standing tall after a hinge or squat, the hand pulled in).
 SIGNALS: dict[str, Callable[[PoseSequence], FloatArray]] = {
-    "glute_bridge": hip_extension,
+    "glute_bridge": lambda seq: hips_above_line(seq, "knee"),
     "romanian_deadlift": shoulders_over_hips,
     "bent_over_row": pulling_wrist,
     "downward_dog": lambda seq: hips_above_line(seq, "ankle"),

@@ -18,6 +18,9 @@ __all__ = ["Frame", "VideoInfo", "probe", "read_frames"]
 
 # A small tolerance so a frame exactly on the sampling grid is not skipped by float noise.
 _GRID_TOLERANCE_S = 1e-4
+# Frames ending this long before the duration the container states mean a cut-short file: FFmpeg
+# just stops at the end of what was copied, so without this a half download analyses as half a set.
+TRUNCATED_GAP_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -120,20 +123,34 @@ def read_frames(
             container.seek(int((origin + start_s) / base), stream=stream)
         step = 0.0 if not max_fps else 1.0 / max_fps
         next_t = start_s
+        last_t: float | None = None
         for frame in container.decode(stream):
             if frame.time is None:
                 continue
-            t = frame.time - origin
+            t = last_t = frame.time - origin
             if end_s is not None and t >= end_s:
                 break
             if t + _GRID_TOLERANCE_S < next_t:
                 continue
             next_t = max(next_t + step, t) if step else t
             yield Frame(t, _upright_rgb(frame, max_width))
+        else:
+            _check_complete(path, start_s, last_t, _duration_s(container, stream))
     except av.error.FFmpegError as error:
         raise VideoError(f"{path} is corrupt or truncated ({_reason(error)}).") from None
     finally:
         container.close()
+
+
+def _check_complete(path: Path, start_s: float, last_t: float | None, duration_s: float) -> None:
+    """VideoError when the frames ran out well before the stated duration (0: unknown)."""
+    reached = start_s if last_t is None else last_t  # None: nothing at all after the seek
+    if not duration_s or duration_s - reached <= TRUNCATED_GAP_S:
+        return
+    raise VideoError(
+        f"{path} is truncated: it should last {duration_s:.1f} s but its frames stop "
+        f"{'before' if last_t is None else 'at'} {reached:.1f} s; copy or download it again."
+    )
 
 
 def _upright_rgb(frame: av.VideoFrame, max_width: int | None) -> npt.NDArray[np.uint8]:
