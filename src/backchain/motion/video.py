@@ -20,7 +20,7 @@ __all__ = ["Frame", "VideoInfo", "probe", "read_frames"]
 _GRID_TOLERANCE_S = 1e-4
 # Frames ending this long before the duration the container states mean a cut-short file: FFmpeg
 # just stops at the end of what was copied, so without this a half download analyses as half a set.
-TRUNCATED_GAP_S = 1.0
+TRUNCATED_GAP_S = 1.0  # s: frames ending this long before the stated duration mean a cut-off file
 
 
 @dataclass(frozen=True)
