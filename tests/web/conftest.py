@@ -18,3 +18,8 @@ def client() -> Iterator[TestClient]:
 @pytest.fixture(scope="session")
 def catalogue() -> Catalogue:
     return load_catalogue()
+
+
+from browser_kit import browser, phone, server_url  # noqa: E402  (shared browser fixtures)
+
+__all__ = ["browser", "catalogue", "client", "phone", "server_url"]

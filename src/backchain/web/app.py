@@ -1,5 +1,7 @@
 """The Backchain web app: static files, one router per domain and friendly error pages."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -8,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from backchain import __version__
 from backchain.errors import BackchainError
+from backchain.store import open_store
 from backchain.web import exercises
 from backchain.web.errors import EXCEPTION_HANDLERS
 
@@ -16,9 +19,23 @@ __all__ = ["create_app"]
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def create_app() -> FastAPI:
-    """Build the app; `backchain serve` runs it with uvicorn."""
+def create_app(store_url: str | None = None) -> FastAPI:
+    """Build the app; `backchain serve` runs it with uvicorn.
+
+    The store (SQLite by default, `BACKCHAIN_DATABASE_URL` or `store_url` otherwise) is opened
+    when the app starts and closed when it stops; routes get it through `deps.StoreDep`.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.store = open_store(store_url)
+        try:
+            yield
+        finally:
+            app.state.store.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Backchain",
         version=__version__,
         exception_handlers=EXCEPTION_HANDLERS,
