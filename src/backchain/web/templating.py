@@ -21,5 +21,8 @@ _env = jinja2.Environment(
 )
 _env.filters["dosage"] = Dosage.describe
 _env.filters["label"] = label
+# The main navigation, in order: (path, key, label). A page appears here once it exists.
+NAV_ITEMS: list[tuple[str, str, str]] = [("/exercises", "exercises", "Exercises")]
+_env.globals["nav_items"] = NAV_ITEMS
 
 templates = Jinja2Templates(env=_env)
