@@ -257,6 +257,9 @@ set_logs = st.builds(
     hold_s=st.none() | _FLOAT,
     rpe=st.integers(1, 10),
     pain=st.integers(0, 10),
+    faults=st.lists(st.sampled_from(["heels_lift", "short_hold", "hips_low"]), max_size=2).map(
+        tuple
+    ),
 )
 session_logs = st.builds(
     SessionLog,

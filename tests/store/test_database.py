@@ -1,9 +1,11 @@
 """Finding and opening the database: the URL, migrations, transactions and clear errors."""
 
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -12,6 +14,7 @@ from store_data import NOW, START, a_log, a_profile, fill, snapshot
 
 from backchain.errors import StoreError
 from backchain.store import DATABASE_URL_VAR, Store, database_url, open_store, repository
+from backchain.store.database import alembic_config, create_store_engine
 from backchain.store.models import Base
 
 
@@ -59,7 +62,7 @@ def test_opening_twice_keeps_the_data_and_the_schema(store_url: str) -> None:
         assert _differences(second) == []
         with second.engine.connect() as connection:
             versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
-    assert versions == [("0001",)]
+    assert versions == [("0002",)]
 
 
 def test_sqlite_enforces_foreign_keys(tmp_path: Path) -> None:
@@ -145,3 +148,34 @@ def test_a_locked_database_is_a_store_error_and_nothing_is_saved(tmp_path: Path)
 def _add_person(store: Store) -> None:
     with store.transaction() as session:
         repository.add_person(session, profile=a_profile(), created_at=NOW)
+
+
+def test_sets_logged_before_faults_were_recorded_come_back_with_none(tmp_path: Path) -> None:
+    """0001 -> 0002 on a database holding a set: the set gains an empty fault list."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_store_engine(url)
+    with engine.begin() as connection:
+        config = alembic_config(engine.url)
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(
+            text(
+                "INSERT INTO people (id, created_at, profile) VALUES (1, '2025-01-01 08:00:00', '{}')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO session_logs (id, person_id, date, pain_after, notes, logged_at) "
+                "VALUES (1, 1, '2025-01-06', 2, '', '2025-01-06 18:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO set_logs (session_log_id, exercise_position, exercise, variation, "
+                "set_number, reps, rpe, pain) VALUES (1, 0, 'squat', 'squat', 1, 12, 7, 1)"
+            )
+        )
+    engine.dispose()
+    with open_store(url) as store, store.engine.connect() as connection:
+        faults = connection.execute(text("SELECT faults FROM set_logs")).scalar_one()
+    assert json.loads(faults) == []

@@ -92,10 +92,10 @@ REFUSED: list[tuple[str, Edit, str]] = [
     ("no format", lambda d: {k: v for k, v in d.items() if k != "format"}, '"format" is null'),
     (
         "newer version",
-        _set("version", 2),
-        "was written by a newer Backchain (format version 2); update Backchain to import it.",
+        _set("version", 3),
+        "was written by a newer Backchain (format version 3); update Backchain to import it.",
     ),
-    ("version zero", _set("version", 0), "version: Input should be 1"),
+    ("version zero", _set("version", 0), "version: Input should be 1 or 2"),
     (
         "pain of 11",
         _set("people.0.session_logs.1.pain_after", 11),
@@ -212,7 +212,7 @@ def test_a_file_that_is_not_clean_json_is_refused(text: str, expected: str) -> N
 
 def test_export_of_an_empty_database(store: Store) -> None:
     with store.transaction() as session:
-        assert export_data(session) == {"format": "backchain-export", "version": 1, "people": []}
+        assert export_data(session) == {"format": "backchain-export", "version": 2, "people": []}
 
 
 EMPTY = {"format": "backchain-export", "version": 1, "people": []}
@@ -252,3 +252,18 @@ def test_any_data_survives_export_import_export(
     with open_store(other_store_url) as target:
         _import(target, parse_export(json.dumps(exported)), replace=True)
         assert json.dumps(snapshot(target)) == json.dumps(exported)
+
+
+def test_a_version_1_file_still_imports_with_no_faults(store: Store, other_store_url: str) -> None:
+    fill(store)
+    exported = snapshot(store)
+    old = copy.deepcopy(exported)
+    old["version"] = 1
+    for person in old["people"]:
+        for log in person["session_logs"]:
+            for exercise in log["exercises"]:
+                for one in exercise["sets"]:
+                    del one["faults"]
+    with open_store(other_store_url) as target:
+        _import(target, old)
+        assert snapshot(target) == exported

@@ -187,6 +187,7 @@ class SetLog(_Frozen):
     hold_s: Annotated[float, Field(ge=0, le=600)] | None = None
     rpe: Rpe
     pain: PainScore  # pain during the set, 0-10
+    faults: tuple[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], ...] = ()  # form faults seen
 
     @model_validator(mode="after")
     def _reps_or_hold(self) -> Self:

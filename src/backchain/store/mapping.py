@@ -149,6 +149,7 @@ def _set_row(exercise: ExerciseLog, position: int, number: int, logged: SetLog) 
         hold_s=logged.hold_s,
         rpe=logged.rpe,
         pain=logged.pain,
+        faults=list(logged.faults),
     )
 
 
@@ -186,6 +187,7 @@ def _exercise_logs(rows: list[SetLogRow]) -> tuple[ExerciseLog, ...]:
                     hold_s=s.hold_s,
                     rpe=s.rpe,
                     pain=s.pain,
+                    faults=tuple(s.faults),
                 )
                 for s in sets
             ),

@@ -218,6 +218,7 @@ class SetLogRow(Base):
     hold_s: Mapped[float | None]
     rpe: Mapped[int]
     pain: Mapped[int]
+    faults: Mapped[list[str]] = mapped_column(JSON, default=list)  # form fault ids, camera or typed
 
 
 class SkipRow(Base):

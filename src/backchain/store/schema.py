@@ -1,4 +1,4 @@
-"""The export file's schema, version 1: everything stored, nested by person, without database ids.
+"""The export file's schema, version 2: everything stored, nested by person, without database ids.
 
 Entries extend the domain models, so an imported file passes the same validation as a value
 typed in by the person (a pain of 11 is refused here as it is at the keyboard).
@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 EXPORT_FORMAT = "backchain-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: sets carry their form faults; version 1 files still import
 Index = Annotated[int, Field(ge=0)]
 
 
@@ -116,5 +116,5 @@ class PersonEntry(_Entry):
 
 class ExportFile(_Entry):
     format: Literal["backchain-export"]
-    version: Literal[1]
+    version: Literal[1, 2]
     people: list[PersonEntry]
