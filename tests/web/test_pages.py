@@ -37,11 +37,12 @@ def _parse(html: str) -> _Assets:
     return parser
 
 
-def test_home_redirects_to_the_library(client: TestClient) -> None:
-    response = client.get("/", follow_redirects=False)
+def test_home_without_a_program_offers_to_start(client: TestClient) -> None:
+    response = client.get("/")
 
-    assert response.is_redirect
-    assert response.headers["location"] == "/exercises"
+    assert response.status_code == 200
+    assert 'href="/start"' in response.text
+    assert 'href="/exercises"' in response.text  # the library is one tap away
 
 
 def test_library_lists_the_seven_exercises(client: TestClient, catalogue: Catalogue) -> None:

@@ -5,13 +5,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from backchain import __version__
 from backchain.errors import BackchainError
 from backchain.store import open_store
-from backchain.web import exercises
+from backchain.web import analysis, coach, exercises, home, onboarding, plan, progress, session
 from backchain.web.errors import EXCEPTION_HANDLERS
 
 __all__ = ["create_app"]
@@ -46,13 +46,15 @@ def create_app(store_url: str | None = None) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(exercises.router)
-    app.add_api_route("/", _home, include_in_schema=False)
+    app.include_router(home.router)
+    app.include_router(onboarding.router)
+    app.include_router(plan.router)
+    app.include_router(analysis.router)
+    app.include_router(coach.router)
+    app.include_router(session.router)
+    app.include_router(progress.router)
     app.add_api_route("/healthz", _health)
     return app
-
-
-def _home() -> RedirectResponse:
-    return RedirectResponse("/exercises")
 
 
 def _health() -> JSONResponse:

@@ -23,6 +23,10 @@ _env.filters["dosage"] = Dosage.describe
 _env.filters["label"] = label
 # The main navigation, in order: (path, key, label). A page appears here once it exists.
 NAV_ITEMS: list[tuple[str, str, str]] = [("/exercises", "exercises", "Exercises")]
+NAV_ITEMS += [("/", "home", "Today"), ("/plan", "plan", "Plan")]
+NAV_ITEMS.append(("/analyze", "analyze", "Video check"))
+NAV_ITEMS.append(("/session", "session", "Session"))
+NAV_ITEMS.append(("/progress", "progress", "Progress"))
 _env.globals["nav_items"] = NAV_ITEMS
 
 templates = Jinja2Templates(env=_env)

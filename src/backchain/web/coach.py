@@ -1,0 +1,375 @@
+"""The live coach: the page, and a WebSocket that counts reps from webcam frames as they arrive.
+
+Protocol (one WebSocket per connection, `/coach/ws?exercise=ID[&set=SET_ID]`):
+- server -> client first: {"type": "set", "set_id", "reps", "hold_s"}; a known set id (within
+  `RESUME_WINDOW_S` of its last frame) resumes that set, otherwise a new set starts.
+- client -> server: binary messages, an 8-byte little-endian float64 client time in seconds
+  followed by a JPEG; or the text {"type": "finish"}.
+- server -> client per frame: {"type": "frame", "reps", "hold_s", "cue", "landmarks", "done"};
+  for finish: {"type": "finished", "reps", "save_url"}; for anything malformed:
+  {"type": "warning", "message"}, and the connection stays open.
+Frames are decoded, read by the pose model and dropped; only landmarks of the last seconds stay.
+"""
+
+import asyncio
+import json
+import secrets
+import struct
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from backchain.errors import BackchainError, CatalogueError
+from backchain.exercises import Catalogue, Exercise, load_catalogue
+from backchain.motion.analysis import HOLD_EXERCISES, MIN_AMPLITUDE, VideoSummary, analyze
+from backchain.motion.counting import CounterConfig, RepCounter
+from backchain.motion.landmarks import Landmark
+from backchain.motion.poses import Pose, PoseSequence
+from backchain.motion.setup import FRAME_MARGIN, FRONT_MIN_SHOULDERS, MIN_CONFIDENCE
+from backchain.motion.signals import LEFT, RIGHT, SIGNALS, SMOOTH_S
+from backchain.web.analysis import SESSION_LOG_URL, quiet_pose
+from backchain.web.errors import NotFoundError
+from backchain.web.templating import templates
+
+__all__ = ["LiveSet", "router"]
+
+SIGNAL_WINDOW_S = 3.0  # landmarks kept to compute the phase signal (torso length is a median)
+RULES_WINDOW_S = 8.0  # landmarks kept to check the form of the rep just finished
+IDLE_END_S = 10.0  # a set with reps ends after this long without movement
+MOVE_WINDOW_S = 1.0  # movement is the signal's range over this long ...
+MOVE_FRACTION = 0.25  # ... above this share of the exercise's minimum rep amplitude
+HOLD_MAX_SPEED = 0.15  # torso lengths a second: slower than this at the top is holding still
+SPEED_SPAN_S = 0.4  # speed is measured across this long, so frame jitter does not read as moving
+# A rep is over (its hold ended, its form can be judged) once the signal falls this share of the
+# exercise's minimum amplitude below its peak since the count.
+TOP_DROP_FRACTION = 0.35
+CUE_SHOW_S = 3.0  # a fault's cue stays up this long after its rep
+RESUME_WINDOW_S = 60.0  # a dropped connection may resume its set within this long
+FRAME_GAP_S = 1 / 15  # the time put between the last frame of a set and a resumed stream's first
+_HEADER = struct.Struct("<d")  # the client's timestamp in seconds before each JPEG
+_ENDS = (Landmark.NOSE, LEFT.wrist, RIGHT.wrist, LEFT.ankle, RIGHT.ankle)
+_CORE = (LEFT.shoulder, RIGHT.shoulder, LEFT.hip, RIGHT.hip, LEFT.knee, RIGHT.knee)
+
+FloatArray = npt.NDArray[np.float64]
+
+
+class BadMessage(BackchainError):
+    """A message the coach cannot use; the text is sent back as a warning."""
+
+
+@dataclass
+class LiveSet:
+    """One set being counted live: the counter's state outlives a dropped connection."""
+
+    id: str
+    exercise: str
+    counter: RepCounter
+    poses: deque[tuple[float, Pose | None]] = field(default_factory=deque)
+    raw: deque[tuple[float, float]] = field(default_factory=deque)  # phase signal, last SMOOTH_S
+    smooth: deque[tuple[float, float]] = field(
+        default_factory=deque
+    )  # smoothed, last MOVE_WINDOW_S
+    size: tuple[int, int] = (0, 0)
+    last_t: float | None = None
+    last_move_t: float | None = None
+    peak: float | None = None  # the signal's peak since the last count; None once the rep is over
+    hold_from: float | None = None
+    fault_ids: list[str] = field(default_factory=list)
+    fault_cue: tuple[str, float] | None = None  # the latest fault's cue and its rep's time
+    seen: float = field(default_factory=time.monotonic)
+
+    @classmethod
+    def new(cls, exercise: str) -> "LiveSet":
+        config = CounterConfig(MIN_AMPLITUDE[exercise])
+        return cls(secrets.token_urlsafe(9), exercise, RepCounter(config))
+
+    @property
+    def reps(self) -> int:
+        return self.counter.count
+
+    def update(self, t: float, pose: Pose | None, size: tuple[int, int]) -> dict[str, Any]:
+        """Take one frame's pose at set time `t`; the reply for the client."""
+        self.size, self.last_t, self.seen = size, t, time.monotonic()
+        self._remember(t, pose)
+        value = self._smoothed(t, self._signal())
+        if self.counter.update(t, value) is not None:
+            if self.peak is not None:  # counted again before falling far: judge the last one now
+                self._check_form(t)
+            self.peak, self.hold_from = value, None
+        hold = self._hold(t, value)
+        return {
+            "type": "frame",
+            "reps": self.reps,
+            "hold_s": round(hold, 1),
+            "cue": self._cue(t, pose),
+            "landmarks": _landmarks(pose),
+            "done": self._idle(t, value) and hold == 0.0,
+        }
+
+    def finish(self) -> dict[str, Any]:
+        """End the set: judge a rep still at the top; the reply with the session log's link."""
+        if self.peak is not None and self.last_t is not None:
+            self._check_form(self.last_t)
+            self.peak = None
+        return {"type": "finished", "reps": self.reps, "save_url": self.save_url()}
+
+    def save_url(self) -> str:
+        faults = f"&faults={','.join(self.fault_ids)}" if self.fault_ids else ""
+        return f"{SESSION_LOG_URL}?reps={self.reps}{faults}"
+
+    def _remember(self, t: float, pose: Pose | None) -> None:
+        self.poses.append((t, pose))
+        while self.poses[0][0] < t - RULES_WINDOW_S:
+            self.poses.popleft()
+
+    def _sequence(self, since: float) -> PoseSequence:
+        recent = [(t, p) for t, p in self.poses if t >= since]
+        return PoseSequence.from_poses([t for t, _ in recent], [p for _, p in recent], self.size)
+
+    def _signal(self) -> float:
+        t = self.poses[-1][0]
+        if self.poses[-1][1] is None:
+            return float("nan")
+        values = SIGNALS[self.exercise](self._sequence(t - SIGNAL_WINDOW_S))
+        return float(values[-1])
+
+    def _smoothed(self, t: float, value: float) -> float:
+        """A trailing average over the analysis' smoothing window (live, nothing comes after)."""
+        if not np.isfinite(value):
+            return float("nan")
+        self.raw.append((t, value))
+        while self.raw[0][0] < t - SMOOTH_S:
+            self.raw.popleft()
+        smoothed = float(np.mean([v for _, v in self.raw]))
+        self.smooth.append((t, smoothed))
+        while self.smooth[0][0] < t - MOVE_WINDOW_S:
+            self.smooth.popleft()
+        return smoothed
+
+    def _hold(self, t: float, value: float) -> float:
+        """Seconds held still at the top of the current rep; its form is judged once it is over."""
+        if self.peak is None or not np.isfinite(value):
+            return 0.0
+        self.peak = max(self.peak, value)
+        if value < self.peak - TOP_DROP_FRACTION * self.counter.config.min_amplitude:
+            self._check_form(t)
+            self.peak, self.hold_from = None, None
+            return 0.0
+        if self.exercise not in HOLD_EXERCISES:
+            return 0.0
+        speed = self._speed(t)
+        if speed is not None and speed > HOLD_MAX_SPEED:
+            self.hold_from = None
+        elif self.hold_from is None:
+            self.hold_from = t
+        return 0.0 if self.hold_from is None else t - self.hold_from
+
+    def _speed(self, t: float) -> float | None:
+        recent = [(ti, v) for ti, v in self.smooth if ti >= t - SPEED_SPAN_S]
+        if len(recent) < 2 or recent[-1][0] == recent[0][0]:
+            return None
+        return abs(recent[-1][1] - recent[0][1]) / (recent[-1][0] - recent[0][0])
+
+    def _idle(self, t: float, value: float) -> bool:
+        values = [v for _, v in self.smooth]
+        moving = (
+            bool(values)
+            and max(values) - min(values) > MOVE_FRACTION * self.counter.config.min_amplitude
+        )
+        if np.isfinite(value) and moving:
+            self.last_move_t = t
+        if self.last_move_t is None:
+            self.last_move_t = t
+        return self.reps > 0 and t - self.last_move_t >= IDLE_END_S
+
+    def _check_form(self, t: float) -> None:
+        """Run the form rules over the last few seconds; keep the faults of the newest rep."""
+        seq = self._sequence(t - RULES_WINDOW_S)
+        duration = float(seq.t[-1] - seq.t[0]) if len(seq) > 1 else 0.0
+        fps = (len(seq) - 1) / duration if duration > 0 else 0.0
+        report = analyze(seq, self.exercise, video=VideoSummary(duration, fps, len(seq)))
+        if not report.rep_details:
+            return
+        last = report.rep_details[-1]
+        for fault in report.faults:
+            if fault.rep == last.index:
+                self.fault_cue = (fault.cue, t)
+                if fault.id not in self.fault_ids:
+                    self.fault_ids.append(fault.id)
+
+    def _cue(self, t: float, pose: Pose | None) -> str:
+        """One cue at a time: a set-up problem first, then the latest fault, then the view."""
+        setup = _setup_cue(pose)
+        if setup is not None:
+            return setup
+        if self.fault_cue is not None and t - self.fault_cue[1] <= CUE_SHOW_S:
+            return self.fault_cue[0]
+        return _view_cue(pose, self.size) or ""
+
+
+def _setup_cue(pose: Pose | None) -> str | None:
+    if pose is None:
+        return "Step into the picture: your whole body, side-on to the camera."
+    ends = pose.image[list(_ENDS), :2]
+    if np.any((ends < -FRAME_MARGIN) | (ends > 1 + FRAME_MARGIN)):
+        return "Move the camera back so your whole body is in view."
+    if float(np.mean(pose.visibility[list(_CORE)])) < MIN_CONFIDENCE:
+        return "The camera cannot see you clearly: add light or use a plain background."
+    return None
+
+
+def _view_cue(pose: Pose | None, size: tuple[int, int]) -> str | None:
+    if pose is None:
+        return None
+    xy = pose.image[:, :2] * np.array(size, dtype=np.float64)
+    shoulders = float(np.linalg.norm(xy[LEFT.shoulder] - xy[RIGHT.shoulder]))
+    torso = float(
+        np.linalg.norm((xy[LEFT.shoulder] + xy[RIGHT.shoulder] - xy[LEFT.hip] - xy[RIGHT.hip]) / 2)
+    )
+    if torso > 0 and shoulders / torso >= FRONT_MIN_SHOULDERS:
+        return "Turn side-on to the camera so every form check can see you."
+    return None
+
+
+def _landmarks(pose: Pose | None) -> list[list[float]]:
+    if pose is None:
+        return []
+    rows = np.column_stack([pose.image[:, :2], pose.visibility])
+    return [[round(float(v), 3) for v in row] for row in rows]
+
+
+class LiveSets:
+    """Sets by id, kept `RESUME_WINDOW_S` after their last frame so a reconnect can resume."""
+
+    def __init__(self) -> None:
+        self.sets: dict[str, LiveSet] = {}
+
+    def open(self, exercise: str, set_id: str | None) -> LiveSet:
+        self._expire()
+        known = self.sets.get(set_id or "")
+        if known is not None and known.exercise == exercise:
+            known.seen = time.monotonic()
+            return known
+        live = LiveSet.new(exercise)
+        self.sets[live.id] = live
+        return live
+
+    def close(self, live: LiveSet) -> None:
+        self.sets.pop(live.id, None)
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for key in [k for k, s in self.sets.items() if now - s.seen > RESUME_WINDOW_S]:
+            del self.sets[key]
+
+
+router = APIRouter(prefix="/coach", tags=["coach"])
+_LIVE_SETS = "coach_live_sets"
+CatalogueDep = Annotated[Catalogue, Depends(load_catalogue)]
+
+
+def _live_sets(state: Any) -> LiveSets:
+    # Made on first use: the sets belong to this app instance, not to the module.
+    sets: LiveSets | None = getattr(state, _LIVE_SETS, None)
+    if sets is None:
+        sets = LiveSets()
+        setattr(state, _LIVE_SETS, sets)
+    return sets
+
+
+def _exercise(catalogue: Catalogue, exercise_id: str) -> Exercise:
+    try:
+        return catalogue.get(exercise_id)
+    except CatalogueError as error:
+        raise NotFoundError(
+            title="Exercise not found",
+            detail=f"There is no exercise called “{exercise_id}” to coach; choose one from the library.",
+        ) from error
+
+
+@router.get("", response_class=HTMLResponse)
+def coach_page(request: Request, catalogue: CatalogueDep, exercise: str = "squat") -> HTMLResponse:
+    """Camera set-up guidance, then the live count."""
+    context = {"exercise": _exercise(catalogue, exercise), "idle_s": IDLE_END_S}
+    return templates.TemplateResponse(request, "coach.html", context)
+
+
+@router.websocket("/ws")
+async def coach_socket(
+    socket: WebSocket,
+    exercise: str = "",
+    set_id: Annotated[str | None, Query(alias="set")] = None,
+) -> None:
+    try:
+        load_catalogue().get(exercise)
+    except CatalogueError:
+        await socket.close(code=1008, reason="unknown exercise")
+        return
+    await socket.accept()
+    live = _live_sets(socket.app.state).open(exercise, set_id)
+    await socket.send_json({"type": "set", "set_id": live.id, "reps": live.reps, "hold_s": 0.0})
+    model = await run_in_threadpool(quiet_pose)
+    try:
+        await _serve(socket, live, model)
+    except WebSocketDisconnect:
+        pass  # the set stays for RESUME_WINDOW_S
+    finally:
+        await asyncio.to_thread(model.close)
+
+
+async def _serve(socket: WebSocket, live: LiveSet, model: Any) -> None:
+    offset: float | None = None  # client time -> set time, so a resumed stream keeps going forward
+    while True:
+        message = await socket.receive()
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000))
+        try:
+            if message.get("text") is not None:
+                _finish_request(message["text"])
+                _live_sets(socket.app.state).close(live)
+                await socket.send_json(live.finish())
+                continue
+            client_t, rgb = _decode(message.get("bytes") or b"")
+            if offset is None:
+                start = 0.0 if live.last_t is None else live.last_t + FRAME_GAP_S
+                offset = start - client_t
+            t = client_t + offset
+            if live.last_t is not None and t <= live.last_t:
+                raise BadMessage("Frame skipped: its time is not after the previous frame's.")
+            pose = await run_in_threadpool(model.estimate, rgb, t)
+            size = (rgb.shape[1], rgb.shape[0])
+            await socket.send_json(live.update(t, pose, size))
+        except BadMessage as bad:
+            await socket.send_json({"type": "warning", "message": str(bad)})
+
+
+def _finish_request(text: str) -> None:
+    try:
+        message = json.loads(text)
+    except json.JSONDecodeError:
+        raise BadMessage('Message ignored: text must be JSON like {"type": "finish"}.') from None
+    if not isinstance(message, dict) or message.get("type") != "finish":
+        raise BadMessage('Message ignored: the only text message is {"type": "finish"}.')
+
+
+def _decode(data: bytes) -> tuple[float, npt.NDArray[np.uint8]]:
+    """The client's timestamp and the frame as upright RGB; the JPEG bytes are not kept."""
+    if len(data) <= _HEADER.size:
+        raise BadMessage("Frame ignored: a frame is an 8-byte time followed by a JPEG.")
+    (client_t,) = _HEADER.unpack_from(data)
+    if not np.isfinite(client_t):
+        raise BadMessage("Frame ignored: its time is not a number.")
+    buffer = np.frombuffer(data, dtype=np.uint8, offset=_HEADER.size)
+    bgr = cv2.imdecode(buffer, cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise BadMessage("Frame ignored: it is not a JPEG image.")
+    rgb = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
+    return float(client_t), rgb

@@ -1,0 +1,271 @@
+"""Today: the next session, the morning check-in, the questionnaire re-take and screening again.
+
+Every decision comes from `journal` and the domain packages; these routes read forms and show results.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from backchain import journal, outcomes, screening
+from backchain.errors import PlanBlockedError, ProgramError
+from backchain.exercises import load_catalogue
+from backchain.outcomes import Measure, Score
+from backchain.programs.models import CheckIn, Decision
+from backchain.store import repository
+from backchain.web.deps import StoreDep
+from backchain.web.formatting import label
+from backchain.web.onboarding import (
+    ODI_TOPICS,
+    FormDep,
+    field,
+    has_program,
+    odi_from_form,
+    red_flags_from_form,
+    rmdq_from_form,
+    startback_from_form,
+    today_and_now,
+)
+from backchain.web.plan import JournalDep, load_text, rows, version_name
+from backchain.web.templating import templates
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["today"])
+
+# Asked for in the product brief: offer the disability questionnaire again about monthly.
+RETAKE_AFTER_DAYS = 28
+DISABILITY = (Measure.ODI, Measure.RMDQ)
+COMPARED = [
+    ("better", "Better than usual"),
+    ("same", "About the same"),
+    ("worse", "Worse than usual"),
+]
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """A decision as shown: which exercise, what kind, the version next time, and why."""
+
+    exercise: str
+    kind: str
+    next_time: str
+    reason: str
+
+
+def _decision_rows(decisions: list[Decision]) -> list[DecisionRow]:
+    shown = []
+    for d in decisions:
+        name = "Whole program" if d.exercise is None else load_catalogue().get(d.exercise).name
+        after = ""
+        if d.exercise is not None and d.variation is not None:
+            after = version_name(d.exercise, d.variation)
+            after += f" · {load_text(d.load)}" if d.load else ""
+        shown.append(DecisionRow(name, label(d.kind), after, d.reason))
+    return shown
+
+
+def _disability_scores(session: Session, person_id: int) -> list[tuple[date, Score]]:
+    scores = repository.questionnaires(session, person_id=person_id)
+    return [(day, score) for day, score in scores if score.measure in DISABILITY]
+
+
+# -- home ----------------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, store: StoreDep) -> HTMLResponse:
+    """A welcome with a Start link, or today's session with whatever needs doing first."""
+    day, _ = today_and_now()
+    with store.transaction() as session:
+        if not has_program(session):
+            return templates.TemplateResponse(request, "home_welcome.html", {})
+        person_id = repository.latest_person_id(session)
+        assert person_id is not None  # has_program checked it
+        scores = _disability_scores(session, person_id)
+    view = journal.today(store, day=day)
+    retake_due = bool(scores) and (day - scores[-1][0]).days >= RETAKE_AFTER_DAYS
+    context = {
+        "view": view,
+        "rows": rows(view.prescriptions, view.loads),
+        "desk_break": None if view.desk_break is None else rows(view.desk_break.exercises),
+        "retake_due": retake_due,
+        "last_taken": scores[-1][0] if scores else None,
+    }
+    return templates.TemplateResponse(request, "home.html", context)
+
+
+# -- the next-morning check-in ---------------------------------------------------------------
+
+
+@router.get("/checkin", response_class=HTMLResponse)
+def checkin_form(request: Request, store: StoreDep, state: JournalDep) -> HTMLResponse:
+    view = journal.today(store, day=today_and_now()[0])
+    return _checkin_page(request, {}, {}, due=view.checkin_due is not None)
+
+
+def _checkin_page(
+    request: Request,
+    values: dict[str, str],
+    errors: dict[str, str],
+    *,
+    due: bool = True,
+    problem: str | None = None,
+    decisions: list[DecisionRow] | None = None,
+) -> HTMLResponse:
+    context = {
+        "values": values,
+        "errors": errors,
+        "due": due,
+        "problem": problem,
+        "decisions": decisions,
+        "compared": COMPARED,
+    }
+    return templates.TemplateResponse(request, "checkin.html", context)
+
+
+@router.post("/checkin", response_class=HTMLResponse)
+def checkin_submit(
+    request: Request, form: FormDep, store: StoreDep, state: JournalDep
+) -> HTMLResponse:
+    """Record how the back feels this morning; the journal decides what the next session holds."""
+    values = {name: field(form, name) for name in ("pain", "compared", "new_red_flags")}
+    errors = {}
+    if values["pain"] not in {str(n) for n in range(11)}:
+        errors["pain"] = "Choose your pain this morning, from 0 to 10."
+    if values["compared"] not in {value for value, _ in COMPARED}:
+        errors["compared"] = "Choose better, about the same or worse."
+    if values["new_red_flags"] not in {"yes", "no"}:
+        errors["new_red_flags"] = "Please answer yes or no."
+    if errors:
+        return _checkin_page(request, values, errors)
+    try:
+        checkin = CheckIn.model_validate(
+            {
+                "date": today_and_now()[0],
+                "pain": int(values["pain"]),
+                "compared": values["compared"],
+                "new_red_flags": values["new_red_flags"] == "yes",
+            }
+        )
+        decisions = journal.check_in(store, checkin=checkin)
+    except (ProgramError, ValidationError) as error:
+        return _checkin_page(request, values, {}, problem=_calm(error))
+    return _checkin_page(request, values, {}, decisions=_decision_rows(decisions))
+
+
+def _calm(error: Exception) -> str:
+    if isinstance(error, ProgramError):
+        return str(error)
+    return "Backchain could not read that check-in; please try again."
+
+
+# -- screening again after a pause -----------------------------------------------------------
+
+
+@router.get("/checkin/screen", response_class=HTMLResponse)
+def screen_form(request: Request, state: JournalDep) -> HTMLResponse:
+    return _screen_page(request, {}, {})
+
+
+def _screen_page(request: Request, answers: dict[str, str], errors: dict[str, str]) -> HTMLResponse:
+    context = {
+        "flags": screening.RED_FLAGS,
+        "prompts": screening.ITEM_PROMPTS,
+        "bothersome": [(b.value, label(b)) for b in screening.Bothersomeness],
+        "answers": answers,
+        "errors": errors,
+    }
+    return templates.TemplateResponse(request, "checkin_screen.html", context)
+
+
+@router.post("/checkin/screen", response_class=HTMLResponse)
+def screen_submit(request: Request, form: FormDep, store: StoreDep, state: JournalDep) -> Response:
+    """Answer the safety questions again; training resumes only when they are clear."""
+    typed, flags, flag_errors = red_flags_from_form(form)
+    typed_items, items, item_errors = startback_from_form(form)
+    errors = {**flag_errors, **item_errors}
+    if errors:
+        return _screen_page(request, {**typed, **typed_items}, errors)
+    answers = {"red_flags": flags, "startback": items, "age": state.profile.age}
+    day, now = today_and_now()
+    try:
+        result = journal.resume(store, answers=answers, day=day, now=now)
+    except PlanBlockedError:
+        blocked = screening.screen(screening.parse_answers(answers))
+        context = {
+            "urgent": blocked.verdict is screening.Verdict.URGENT,
+            "message": blocked.message,
+            "reasons": [r for r in blocked.reasons if not r.startswith("STarT Back")],
+        }
+        return templates.TemplateResponse(request, "checkin_paused.html", context)
+    context = {"message": result.message}
+    return templates.TemplateResponse(request, "checkin_resumed.html", context)
+
+
+# -- the questionnaire again ------------------------------------------------------------------
+
+
+def _baseline_measure(session: Session, person_id: int) -> Measure | None:
+    scores = _disability_scores(session, person_id)
+    return scores[0][1].measure if scores else None
+
+
+@router.get("/checkin/questionnaire", response_class=HTMLResponse)
+def questionnaire_form(request: Request, store: StoreDep, state: JournalDep) -> HTMLResponse:
+    with store.transaction() as session:
+        measure = _baseline_measure(session, state.person_id)
+    return _questionnaire_page(request, measure, {}, {})
+
+
+def _questionnaire_page(
+    request: Request,
+    measure: Measure | None,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    result: tuple[Score, outcomes.Change] | None = None,
+) -> HTMLResponse:
+    context = {
+        "measure": None if measure is None else measure.value,
+        "odi_topics": ODI_TOPICS,
+        "rmdq_items": range(1, outcomes.RMDQ_ITEMS + 1),
+        "values": values,
+        "errors": errors,
+        "result": result,
+    }
+    return templates.TemplateResponse(request, "checkin_questionnaire.html", context)
+
+
+@router.post("/checkin/questionnaire", response_class=HTMLResponse)
+def questionnaire_submit(
+    request: Request, form: FormDep, store: StoreDep, state: JournalDep
+) -> HTMLResponse:
+    """Score the re-take against the baseline's measure and store it in one transaction."""
+    day, _ = today_and_now()
+    with store.transaction() as session:
+        scores = _disability_scores(session, state.person_id)
+        if not scores:
+            return _questionnaire_page(request, None, {}, {})
+        baseline = scores[0][1]
+        values: dict[str, Any]
+        answers: dict[str, object]
+        if baseline.measure is Measure.ODI:
+            values, sections, error = odi_from_form(form)
+            if error is not None:
+                return _questionnaire_page(request, baseline.measure, values, {"odi": error})
+            score, answers = outcomes.score_odi(sections), {"sections": sections}
+        else:
+            ticked, items = rmdq_from_form(form)
+            values = {"rmdq": ticked}
+            score, answers = outcomes.score_rmdq(items), {"items": items}
+        repository.add_questionnaire(
+            session, person_id=state.person_id, taken_on=day, score=score, answers=answers
+        )
+    return _questionnaire_page(
+        request, baseline.measure, values, {}, (score, outcomes.change(baseline, score))
+    )

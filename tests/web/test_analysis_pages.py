@@ -1,0 +1,117 @@
+"""The video check: upload a clip, follow the job, read the result; refused uploads store nothing."""
+
+import csv
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from backchain.web import analysis
+from backchain.web.analysis import JobRegistry
+from backchain.web.app import create_app
+
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+JOB_TIMEOUT_S = 240.0  # squat_02 takes a few seconds; a loaded CI machine far longer
+
+
+def _label(name: str) -> int:
+    with (SAMPLES / "labels.tsv").open(newline="") as file:
+        rows = {row["file"]: row for row in csv.DictReader(file, delimiter="\t")}
+    return int(rows[name]["reps"])
+
+
+def _jobs(client: TestClient) -> JobRegistry:
+    jobs: JobRegistry = client.app.state.analysis_jobs  # type: ignore[attr-defined]
+    return jobs
+
+
+def _post(client: TestClient, body: bytes, kind: str = "video/mp4", exercise: str = "squat"):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/analyze?exercise={exercise}", content=body, headers={"Content-Type": kind}
+    )
+
+
+def test_the_form_offers_every_exercise_and_takes_only_videos(client: TestClient) -> None:
+    page = client.get("/analyze?exercise=squat")
+    assert page.status_code == 200
+    assert 'accept="video/*"' in page.text
+    assert '<option value="squat" selected>' in page.text
+    assert page.text.count("<option ") == 7
+    assert 'href="/analyze" aria-current="page"' in page.text
+
+
+def test_a_squat_clip_is_counted_and_annotated_and_the_upload_deleted(client: TestClient) -> None:
+    clip = SAMPLES / "squat_02.mp4"
+    started = _post(client, clip.read_bytes())
+    assert started.status_code == 202, started.text
+    assert 'hx-trigger="every 1s"' in started.text
+    (job,) = _jobs(client).jobs.values()
+    assert job.finished.wait(JOB_TIMEOUT_S)
+    assert job.error is None
+
+    result = client.get(f"/analyze/jobs/{job.id}")
+    assert result.status_code == 200
+    assert "hx-trigger" not in result.text  # polling stops with the result
+    assert f'data-testid="reps">{_label(clip.name)}<' in result.text
+    assert f"/session/1?reps={_label(clip.name)}" in result.text
+    assert f'src="/analyze/jobs/{job.id}/video"' in result.text
+    video = client.get(f"/analyze/jobs/{job.id}/video")
+    assert video.status_code == 200
+    assert video.headers["content-type"] == "video/mp4"
+    assert video.content[4:8] == b"ftyp"
+    assert [p.name for p in job.folder.iterdir()] == ["annotated.mp4"]
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "exercise", "status", "message"),
+    [
+        (b"just some notes, not a video\n" * 20, "video/mp4", "squat", 400, "not a video"),
+        (b"plain text", "text/plain", "squat", 415, "not a video"),
+        (b"", "video/mp4", "squat", 400, "Choose a video file"),
+        (b"\x00" * 10, "video/mp4", "handstand", 400, "Choose the exercise"),
+        (b"x", "multipart/form-data; boundary=x", "squat", 400, "needs JavaScript"),
+    ],
+)
+def test_refused_uploads_get_a_message_and_leave_nothing(
+    client: TestClient, body: bytes, kind: str, exercise: str, status: int, message: str
+) -> None:
+    response = _post(client, body, kind, exercise)
+    assert response.status_code == status
+    assert message in response.text
+    assert "/tmp" not in response.text  # the temporary file's name means nothing to the user
+    assert list(_jobs(client).root.iterdir()) == []
+    assert _jobs(client).jobs == {}
+
+
+def test_a_video_over_the_limit_is_refused_while_streaming(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(analysis, "MAX_UPLOAD_BYTES", 1024)
+    body = (SAMPLES / "squat_02.mp4").read_bytes()
+
+    def chunks():  # type: ignore[no-untyped-def]  # no Content-Length: the stream check stops it
+        for start in range(0, len(body), 512):
+            yield body[start : start + 512]
+
+    response = client.post(
+        "/analyze?exercise=squat", content=chunks(), headers={"Content-Type": "video/mp4"}
+    )
+    assert response.status_code == 413
+    assert "larger than" in response.text
+    assert list(_jobs(client).root.iterdir()) == []
+
+    declared = _post(client, body)  # with Content-Length: refused before reading
+    assert declared.status_code == 413
+
+
+def test_an_unknown_job_is_a_friendly_404(client: TestClient) -> None:
+    response = client.get("/analyze/jobs/nope")
+    assert response.status_code == 404
+    assert "upload the video again" in response.text
+
+
+def test_results_are_deleted_when_the_server_stops() -> None:
+    with TestClient(create_app()) as test_client:
+        root = _jobs(test_client).root
+        assert root.is_dir()
+    assert not root.exists()

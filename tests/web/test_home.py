@@ -1,0 +1,223 @@
+"""Today, the morning check-in, screening again and the questionnaire re-take, in-process."""
+
+import html
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from fastapi.testclient import TestClient
+
+from backchain import journal
+from backchain.programs.models import ExerciseLog, SessionLog, SetLog
+from backchain.programs.profile import parse_profile
+from backchain.screening import RED_FLAGS
+from backchain.store import open_store, repository
+
+ALL_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+NO_FLAGS = {flag.id: "no" for flag in RED_FLAGS}
+LOW_RISK = {**{f"item{n}": "disagree" for n in range(1, 9)}, "item9": "slightly"}
+
+
+def start(*, days_ago: int = 0, odi: bool = True) -> date:
+    """Store a program that began `days_ago` days ago (its baseline taken then); its first day."""
+    answers = {
+        "red_flags": {flag.id: False for flag in RED_FLAGS},
+        "startback": [False] * 8 + ["slightly"],
+        "age": 40,
+    }
+    data: dict[str, object] = {
+        "age": 40,
+        "equipment": ["mat"],
+        "experience": "new",
+        "days": ALL_WEEKDAYS,  # five days, so a session is never far away
+        "minutes_per_session": 30,
+        "sitting_hours": 8,
+        "pain": 3,
+        "screening": answers,
+    }
+    if odi:
+        data["odi"] = [2] * 10
+    first = date.today() - timedelta(days=days_ago)
+    now = datetime.now(UTC).replace(microsecond=0) - timedelta(days=days_ago)
+    with open_store() as store:
+        journal.start_program(store, profile=parse_profile(data), start=first, now=now)
+    return first
+
+
+def log_first_session(first: date) -> None:
+    """Log the first planned session in full, at the top of every range, with little pain."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    with open_store() as store:
+        _, prescriptions = journal.to_log(store, day=first)
+        done = tuple(
+            ExerciseLog(
+                exercise=p.exercise,
+                variation=p.variation,
+                sets=tuple(
+                    SetLog(
+                        reps=None if p.reps is None else p.reps[1],
+                        hold_s=None if p.hold_s is None else p.hold_s[1],
+                        rpe=6,
+                        pain=1,
+                    )
+                    for _ in range(p.sets)
+                ),
+            )
+            for p in prescriptions
+        )
+        journal.log_session(
+            store, log=SessionLog(date=first, exercises=done, pain_after=1), now=now
+        )
+
+
+def test_without_a_program_home_welcomes_and_offers_start(client: TestClient) -> None:
+    page = client.get("/").text
+
+    assert "Welcome to Backchain" in page
+    assert '<a class="button" href="/start">Start</a>' in page
+
+
+def test_home_shows_todays_session_with_reasons(client: TestClient) -> None:
+    start()
+
+    page = html.unescape(client.get("/").text)
+
+    assert "Today's session" in page
+    assert '<a class="button" href="/session">Start session</a>' in page
+    assert page.count('class="prescription"') == 7
+    assert "New to training: starting one step easier." in page
+    assert "Desk break" in page
+    assert 'href="/checkin"' not in page
+    assert 'href="/checkin/questionnaire"' not in page
+
+
+def test_home_prompts_the_morning_check_in(client: TestClient) -> None:
+    first = start(days_ago=2)
+    log_first_session(first)
+
+    page = client.get("/").text
+
+    assert "How is your back this morning?" in page
+    assert 'href="/checkin"' in page
+
+
+def test_check_in_errors_sit_next_to_fields_and_keep_answers(client: TestClient) -> None:
+    log_first_session(start(days_ago=2))
+
+    page = client.post("/checkin", data={"pain": "4", "compared": "", "new_red_flags": "no"}).text
+
+    assert '<p class="field-error" id="compared-error">' in page
+    assert re.search(r'id="f-compared"[^>]*aria-describedby="compared-error"', page)
+    assert '<option value="4" selected>4</option>' in page
+    assert re.search(r'name="new_red_flags" value="no"\s+checked', page)
+
+
+def test_check_in_worse_than_usual_holds_with_reasons(client: TestClient) -> None:
+    log_first_session(start(days_ago=2))
+
+    page = html.unescape(
+        client.post("/checkin", data={"pain": "4", "compared": "worse", "new_red_flags": "no"}).text
+    )
+
+    assert "What changes next time" in page
+    assert page.count('class="decision"') == 7
+    assert '<span class="decision__kind">Repeat</span>' in page
+    assert "Your pain the next morning was worse than usual." in page
+    assert "Next time: Partial glute bridge" in page
+    assert 'href="/checkin"' not in client.get("/").text  # done for this session
+
+
+def test_check_in_as_usual_moves_on(client: TestClient) -> None:
+    log_first_session(start(days_ago=2))
+
+    page = client.post(
+        "/checkin", data={"pain": "1", "compared": "same", "new_red_flags": "no"}
+    ).text
+
+    assert '<span class="decision__kind">Progress</span>' in page
+
+
+def test_new_warning_signs_pause_until_screened_again(client: TestClient) -> None:
+    log_first_session(start(days_ago=2))
+
+    page = client.post(
+        "/checkin", data={"pain": "3", "compared": "same", "new_red_flags": "yes"}
+    ).text
+    assert '<span class="decision__kind">Pause</span>' in page
+    home = client.get("/").text
+    assert "Training is paused" in home
+    assert 'href="/checkin/screen"' in home
+    assert '<a class="button" href="/session">' not in home
+
+    cleared = client.post("/checkin/screen", data={**NO_FLAGS, **LOW_RISK}).text
+    assert "Training resumes" in cleared
+    assert "Training is paused" not in client.get("/").text
+
+
+def test_screening_again_with_a_flag_keeps_the_pause(client: TestClient) -> None:
+    log_first_session(start(days_ago=2))
+    client.post("/checkin", data={"pain": "3", "compared": "same", "new_red_flags": "yes"})
+
+    page = client.post("/checkin/screen", data={**NO_FLAGS, **LOW_RISK, "bowel": "yes"}).text
+
+    assert "Please get medical help today" in page
+    assert "Training is paused" in client.get("/").text
+
+
+def test_nothing_to_check_in_on_is_said_calmly(client: TestClient) -> None:
+    start()
+
+    shown = client.get("/checkin").text
+    posted = client.post(
+        "/checkin", data={"pain": "2", "compared": "same", "new_red_flags": "no"}
+    ).text
+
+    assert "There is nothing to check in on yet" in shown
+    assert "Nothing to check in on yet" in posted
+    assert posted.count('class="decision"') == 0
+
+
+def test_questionnaire_retake_is_offered_after_four_weeks(client: TestClient) -> None:
+    start(days_ago=30)
+
+    assert 'href="/checkin/questionnaire"' in client.get("/").text
+
+
+def test_questionnaire_retake_is_stored_and_compared(client: TestClient) -> None:
+    start(days_ago=30)
+    form = client.get("/checkin/questionnaire").text
+    assert 'for="f-odi1">Section 1: Pain intensity' in form
+
+    page = html.unescape(
+        client.post("/checkin/questionnaire", data={f"odi{n}": "1" for n in range(1, 11)}).text
+    )
+
+    assert "ODI today: <strong>20.0%</strong> (minimal)" in page
+    assert "-20 points, improved — a change large enough to matter" in page
+    with open_store() as store, store.transaction() as session:
+        person = repository.latest_person_id(session)
+        assert person is not None
+        odi = [s.score for _, s in repository.questionnaires(session, person_id=person)][1:]
+    assert odi == [40.0, 20.0]
+    assert 'href="/checkin/questionnaire"' not in client.get("/").text
+
+
+def test_questionnaire_needs_an_answer(client: TestClient) -> None:
+    start(days_ago=30)
+
+    page = client.post("/checkin/questionnaire", data={}).text
+
+    assert '<p class="field-error" id="odi-error">Answer at least one section.</p>' in page
+
+
+def test_no_retake_without_a_baseline_questionnaire(client: TestClient) -> None:
+    start(days_ago=30, odi=False)
+
+    assert 'href="/checkin/questionnaire"' not in client.get("/").text
+    assert "nothing to compare with" in client.get("/checkin/questionnaire").text
+
+
+def test_pages_for_a_program_say_how_to_start_without_one(client: TestClient) -> None:
+    for path in ("/plan", "/checkin", "/checkin/questionnaire"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "No program yet" in response.text
