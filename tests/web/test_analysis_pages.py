@@ -53,7 +53,7 @@ def test_a_squat_clip_is_counted_and_annotated_and_the_upload_deleted(client: Te
     assert result.status_code == 200
     assert "hx-trigger" not in result.text  # polling stops with the result
     assert f'data-testid="reps">{_label(clip.name)}<' in result.text
-    assert f"/session/1?reps={_label(clip.name)}" in result.text
+    assert f"/session/for/squat?reps={_label(clip.name)}" in result.text
     assert f'src="/analyze/jobs/{job.id}/video"' in result.text
     video = client.get(f"/analyze/jobs/{job.id}/video")
     assert video.status_code == 200

@@ -47,7 +47,7 @@ def test_upload_a_squat_clip_and_see_the_reps_and_the_video(page: Page) -> None:
         "document.querySelector('#analysis-result video').readyState >= 1"
     )  # the browser could load the annotated video's metadata
     expect(result.get_by_role("link", name="Save to this set")).to_have_attribute(
-        "href", f"/session/1?reps={_label('squat_02.mp4')}"
+        "href", f"/session/for/squat?reps={_label('squat_02.mp4')}"
     )
     page.screenshot(path=ARTIFACTS / "analyze-result-phone.png", full_page=True)
 

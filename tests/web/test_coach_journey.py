@@ -107,6 +107,6 @@ def test_coach_counts_a_squat_set_from_the_camera(page: Page) -> None:
     final = int(page.locator("#coach-final").inner_text())
     assert final in (reps, reps + 1)  # a rep of the next loop may land before the click
     expect(page.get_by_role("link", name="Save to this set")).to_have_attribute(
-        "href", re.compile(rf"^/session/1\?reps={final}(&|$)")
+        "href", re.compile(rf"^/session/for/squat\?reps={final}(&|$)")
     )
     page.screenshot(path=ARTIFACTS / "coach-finished-phone.png", full_page=True)

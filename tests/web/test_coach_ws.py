@@ -63,7 +63,7 @@ def test_a_squat_set_is_counted_live_and_finishes_with_a_link(
         finished = socket.receive_json()
     assert finished["type"] == "finished"
     assert finished["reps"] == 5
-    assert finished["save_url"].startswith("/session/1?reps=5")
+    assert finished["save_url"].startswith("/session/for/squat?reps=5")
 
 
 @pytest.mark.parametrize(

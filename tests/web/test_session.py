@@ -166,3 +166,17 @@ def test_without_a_program_the_page_says_how_to_start(db_url: str) -> None:
         page = client.get("/session")
     assert page.status_code == 200
     assert "No program yet" in page.text
+
+
+def test_the_video_check_and_coach_land_on_the_step_for_their_exercise(trained: TestClient) -> None:
+    page = trained.get("/session/1")
+    assert 'href="/coach?exercise=' in page.text  # "Coach me" is one tap from the set
+    steps = trained.get("/session").text
+    exercise = "squat" if "squat" in steps else "glute_bridge"
+    moved = trained.get(f"/session/for/{exercise}?reps=7", follow_redirects=False)
+    assert moved.status_code == 303
+    number = moved.headers["location"].split("?")[0].rsplit("/", 1)[1]
+    assert moved.headers["location"] == f"/session/{number}?reps=7"
+    assert 'value="7"' in trained.get(moved.headers["location"]).text
+    elsewhere = trained.get("/session/for/plank", follow_redirects=False)
+    assert elsewhere.headers["location"] == "/session"

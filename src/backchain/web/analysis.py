@@ -36,7 +36,7 @@ __all__ = ["MAX_UPLOAD_BYTES", "AnalysisJob", "JobRegistry", "quiet_pose", "rout
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # 200 MB: a few minutes of phone video, plenty for one set
 MAX_KEPT_RESULTS = 10  # annotated videos kept at once; older ones are deleted to bound disk use
-SESSION_LOG_URL = "/session/1"  # the set form of today's session accepts reps/hold/faults prefill
+SESSION_LOG_URL = "/session/for/{exercise}"  # today's set form for it, prefilled by the query
 _MEBIBYTE = 1024 * 1024
 
 # MediaPipe logs from C++ to file descriptor 2 while its graph starts. `hidden_native_logs` swaps
@@ -313,4 +313,4 @@ def save_url(report: AnalysisReport) -> str:
     faults = list(dict.fromkeys(fault.id for fault in report.faults))
     if faults:
         query["faults"] = ",".join(faults)
-    return f"{SESSION_LOG_URL}?{urlencode(query, safe=',')}"
+    return f"{SESSION_LOG_URL.format(exercise=report.exercise)}?{urlencode(query, safe=',')}"

@@ -123,7 +123,7 @@ class LiveSet:
 
     def save_url(self) -> str:
         faults = f"&faults={','.join(self.fault_ids)}" if self.fault_ids else ""
-        return f"{SESSION_LOG_URL}?reps={self.reps}{faults}"
+        return f"{SESSION_LOG_URL.format(exercise=self.exercise)}?reps={self.reps}{faults}"
 
     def _remember(self, t: float, pose: Pose | None) -> None:
         self.poses.append((t, pose))

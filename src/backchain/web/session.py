@@ -312,6 +312,20 @@ def _number(text: str, high: float, errors: dict[str, str], name: str, what: str
     return value
 
 
+@router.get("/for/{exercise_id}")
+def step_for_exercise(
+    request: Request, exercise_id: str, store: StoreDep, day: DayDep
+) -> RedirectResponse:
+    """The step of today's session that holds this exercise, keeping the prefill query; the
+    video check and the live coach link here, since they know the exercise, not the step."""
+    _, steps = _steps(store, day)
+    query = f"?{request.url.query}" if request.url.query else ""
+    for step in steps:
+        if step.prescription.exercise == exercise_id:
+            return RedirectResponse(f"/session/{step.number}{query}", status_code=303)
+    return RedirectResponse("/session", status_code=303)
+
+
 @router.get("/{n}", response_class=HTMLResponse)
 def step_page(
     request: Request, n: int, store: StoreDep, day: DayDep, drafts: DraftsDep

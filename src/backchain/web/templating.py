@@ -21,12 +21,15 @@ _env = jinja2.Environment(
 )
 _env.filters["dosage"] = Dosage.describe
 _env.filters["label"] = label
-# The main navigation, in order: (path, key, label). A page appears here once it exists.
-NAV_ITEMS: list[tuple[str, str, str]] = [("/exercises", "exercises", "Exercises")]
-NAV_ITEMS += [("/", "home", "Today"), ("/plan", "plan", "Plan")]
-NAV_ITEMS.append(("/analyze", "analyze", "Video check"))
-NAV_ITEMS.append(("/session", "session", "Session"))
-NAV_ITEMS.append(("/progress", "progress", "Progress"))
+# The main navigation, in the order of a person's day: (path, key, label).
+NAV_ITEMS: list[tuple[str, str, str]] = [
+    ("/", "home", "Today"),
+    ("/session", "session", "Session"),
+    ("/plan", "plan", "Plan"),
+    ("/progress", "progress", "Progress"),
+    ("/analyze", "analyze", "Video check"),
+    ("/exercises", "exercises", "Exercises"),
+]
 _env.globals["nav_items"] = NAV_ITEMS
 
 templates = Jinja2Templates(env=_env)

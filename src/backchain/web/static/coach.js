@@ -123,7 +123,7 @@
       if (state.socket && state.socket.readyState === WebSocket.OPEN) {
         state.socket.send(JSON.stringify({ type: "finish" }));
       } else {
-        showDone(Number($("coach-reps").textContent), `/session/1?reps=${$("coach-reps").textContent}`);
+        showDone(Number($("coach-reps").textContent), `/session/for/${encodeURIComponent(live.dataset.exercise)}?reps=${$("coach-reps").textContent}`);
       }
     }
 
