@@ -31,10 +31,11 @@ from backchain.errors import BackchainError, CatalogueError
 from backchain.exercises import Catalogue, Exercise, load_catalogue
 from backchain.motion.analysis import HOLD_EXERCISES, MIN_AMPLITUDE, VideoSummary, analyze
 from backchain.motion.counting import CounterConfig, RepCounter
-from backchain.motion.landmarks import Landmark
+from backchain.motion.measures import Measures
 from backchain.motion.poses import Pose, PoseSequence
-from backchain.motion.setup import FRAME_MARGIN, FRONT_MIN_SHOULDERS, MIN_CONFIDENCE
-from backchain.motion.signals import LEFT, RIGHT, SIGNALS, SMOOTH_S
+from backchain.motion.rules import View
+from backchain.motion.setup import check_setup, view_of
+from backchain.motion.signals import SIGNALS, SMOOTH_S
 from backchain.web.analysis import SESSION_LOG_URL, quiet_pose
 from backchain.web.errors import NotFoundError
 from backchain.web.templating import templates
@@ -52,11 +53,10 @@ SPEED_SPAN_S = 0.4  # speed is measured across this long, so frame jitter does n
 # exercise's minimum amplitude below its peak since the count.
 TOP_DROP_FRACTION = 0.35
 CUE_SHOW_S = 3.0  # a fault's cue stays up this long after its rep
+SETUP_WINDOW_S = 1.0  # the camera set-up is judged on the last second, as a file is on all of it
 RESUME_WINDOW_S = 60.0  # a dropped connection may resume its set within this long
 FRAME_GAP_S = 1 / 15  # the time put between the last frame of a set and a resumed stream's first
 _HEADER = struct.Struct("<d")  # the client's timestamp in seconds before each JPEG
-_ENDS = (Landmark.NOSE, LEFT.wrist, RIGHT.wrist, LEFT.ankle, RIGHT.ankle)
-_CORE = (LEFT.shoulder, RIGHT.shoulder, LEFT.hip, RIGHT.hip, LEFT.knee, RIGHT.knee)
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -207,36 +207,17 @@ class LiveSet:
 
     def _cue(self, t: float, pose: Pose | None) -> str:
         """One cue at a time: a set-up problem first, then the latest fault, then the view."""
-        setup = _setup_cue(pose)
-        if setup is not None:
-            return setup
+        if pose is None:
+            return "Step into the picture: your whole body, side-on to the camera."
+        recent = Measures(self._sequence(t - SETUP_WINDOW_S))
+        problems = check_setup(recent).warnings
+        if problems:
+            return problems[0]
         if self.fault_cue is not None and t - self.fault_cue[1] <= CUE_SHOW_S:
             return self.fault_cue[0]
-        return _view_cue(pose, self.size) or ""
-
-
-def _setup_cue(pose: Pose | None) -> str | None:
-    if pose is None:
-        return "Step into the picture: your whole body, side-on to the camera."
-    ends = pose.image[list(_ENDS), :2]
-    if np.any((ends < -FRAME_MARGIN) | (ends > 1 + FRAME_MARGIN)):
-        return "Move the camera back so your whole body is in view."
-    if float(np.mean(pose.visibility[list(_CORE)])) < MIN_CONFIDENCE:
-        return "The camera cannot see you clearly: add light or use a plain background."
-    return None
-
-
-def _view_cue(pose: Pose | None, size: tuple[int, int]) -> str | None:
-    if pose is None:
-        return None
-    xy = pose.image[:, :2] * np.array(size, dtype=np.float64)
-    shoulders = float(np.linalg.norm(xy[LEFT.shoulder] - xy[RIGHT.shoulder]))
-    torso = float(
-        np.linalg.norm((xy[LEFT.shoulder] + xy[RIGHT.shoulder] - xy[LEFT.hip] - xy[RIGHT.hip]) / 2)
-    )
-    if torso > 0 and shoulders / torso >= FRONT_MIN_SHOULDERS:
-        return "Turn side-on to the camera so every form check can see you."
-    return None
+        if view_of(recent) is View.FRONT:
+            return "Turn side-on to the camera so every form check can see you."
+        return ""
 
 
 def _landmarks(pose: Pose | None) -> list[list[float]]:
