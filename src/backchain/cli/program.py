@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from rich.panel import Panel
 from rich.prompt import Confirm, FloatPrompt, IntPrompt, Prompt
 
-from backchain import journal
+from backchain import journal, outcomes
 from backchain.cli import render
 from backchain.cli.common import (
     JsonFlag,
@@ -113,24 +113,8 @@ def _ask_profile() -> dict[str, Any] | None:
     if Confirm.ask(
         "Answer the Oswestry disability questionnaire now (10 short sections)?", default=True
     ):
-        data["odi"] = [_ask_odi_section(topic) for topic in ODI_SECTION_TOPICS]
+        data["odi"] = [_ask_odi_section(topic) for topic in outcomes.ODI_SECTION_TOPICS]
     return data
-
-
-# The ODI's section topics (Fairbank & Pynsent 2000). The full wording is the authors'; these are
-# the section names only, each answered 0 (no problem) to 5 (the most severe statement).
-ODI_SECTION_TOPICS = (
-    "Pain intensity",
-    "Personal care (washing, dressing)",
-    "Lifting",
-    "Walking",
-    "Sitting",
-    "Standing",
-    "Sleeping",
-    "Sex life (leave blank if it does not apply)",
-    "Social life",
-    "Travelling",
-)
 
 
 def _ask_odi_section(topic: str) -> int | None:

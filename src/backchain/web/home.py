@@ -21,7 +21,6 @@ from backchain.store import repository
 from backchain.web.deps import StoreDep
 from backchain.web.formatting import label
 from backchain.web.onboarding import (
-    ODI_TOPICS,
     FormDep,
     field,
     has_program,
@@ -232,7 +231,7 @@ def _questionnaire_page(
 ) -> HTMLResponse:
     context = {
         "measure": None if measure is None else measure.value,
-        "odi_topics": ODI_TOPICS,
+        "odi_topics": outcomes.ODI_SECTION_TOPICS,
         "rmdq_items": range(1, outcomes.RMDQ_ITEMS + 1),
         "values": values,
         "errors": errors,

@@ -28,7 +28,6 @@ from backchain.web.formatting import label
 from backchain.web.templating import templates
 
 __all__ = [
-    "ODI_TOPICS",
     "FormData",
     "FormDep",
     "field",
@@ -47,19 +46,7 @@ router = APIRouter(prefix="/start", tags=["onboarding"])
 
 FormData = dict[str, list[str]]
 STEPS = 4  # profile, safety, STarT Back, baseline
-ODI_TOPICS = (
-    # The ODI's section topics (Fairbank & Pynsent 2000); the statements themselves are the authors'.
-    "Pain intensity",
-    "Personal care (washing, dressing)",
-    "Lifting",
-    "Walking",
-    "Sitting",
-    "Standing",
-    "Sleeping",
-    "Sex life (leave unanswered if it does not apply)",
-    "Social life",
-    "Travelling",
-)
+
 MEASURES = {"odi": "Oswestry Disability Index (ODI)", "rmdq": "Roland–Morris (RMDQ)"}
 EQUIPMENT = [e for e in Equipment if e is not Equipment.NONE]
 
@@ -318,7 +305,7 @@ def _baseline_page(
         high_risk=high_risk,
         advice=screening.HIGH_RISK_ADVICE,
         measures=MEASURES,
-        odi_topics=ODI_TOPICS,
+        odi_topics=outcomes.ODI_SECTION_TOPICS,
         rmdq_items=range(1, outcomes.RMDQ_ITEMS + 1),
         values=values or {"measure": "odi"},
         errors=errors or {},
@@ -327,7 +314,9 @@ def _baseline_page(
 
 def odi_from_form(form: FormData) -> tuple[dict[str, str], list[int | None], str | None]:
     """ODI sections 0-5 or unanswered: as typed, as scores, and an error when none is answered."""
-    typed = {f"odi{n}": field(form, f"odi{n}") for n in range(1, len(ODI_TOPICS) + 1)}
+    typed = {
+        f"odi{n}": field(form, f"odi{n}") for n in range(1, len(outcomes.ODI_SECTION_TOPICS) + 1)
+    }
     sections = [int(v) if v in {"0", "1", "2", "3", "4", "5"} else None for v in typed.values()]
     error = None if any(s is not None for s in sections) else "Answer at least one section."
     return typed, sections, error
