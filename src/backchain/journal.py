@@ -7,6 +7,7 @@ app. The rules live in the domain packages; this module only loads, decides and 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -37,6 +38,7 @@ ONE_WEEK = timedelta(days=7)
 
 __all__ = [
     "Journal",
+    "ToLog",
     "Today",
     "check_in",
     "load_journal",
@@ -202,13 +204,23 @@ def _going_into(
     return adjusted(planned, week.phase, states, load_catalogue()), states
 
 
-def to_log(store: Store, *, day: date) -> tuple[Decision | None, tuple[Prescription, ...]]:
-    """The pause in force, if any, and the prescriptions a log on this day is checked against."""
+class ToLog(NamedTuple):
+    """What a log on a day is checked against, and what the person needs to log it."""
+
+    pause: Decision | None
+    prescriptions: tuple[Prescription, ...]
+    loads: Mapping[str, Load | None]  # the load each exercise is at, when it is loaded
+
+
+def to_log(store: Store, *, day: date) -> ToLog:
+    """The pause in force, if any, the prescriptions a log on this day is checked against, and
+    the loads in use."""
     with store.transaction() as session:
         journal = load_journal(session)
     earlier = [log for _, log in journal.logs]
-    prescriptions, _ = _going_into(journal, day, earlier=earlier, before=journal.all_decisions)
-    return journal.pause, prescriptions
+    prescriptions, states = _going_into(journal, day, earlier=earlier, before=journal.all_decisions)
+    loads = {exercise: state.load for exercise, state in states.items()}
+    return ToLog(journal.pause, prescriptions, loads)
 
 
 def log_session(store: Store, *, log: SessionLog, now: datetime) -> list[Decision]:

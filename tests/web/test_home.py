@@ -47,7 +47,7 @@ def log_first_session(first: date) -> None:
     """Log the first planned session in full, at the top of every range, with little pain."""
     now = datetime.now(UTC).replace(microsecond=0)
     with open_store() as store:
-        _, prescriptions = journal.to_log(store, day=first)
+        prescriptions = journal.to_log(store, day=first).prescriptions
         done = tuple(
             ExerciseLog(
                 exercise=p.exercise,

@@ -1,13 +1,16 @@
-"""`backchain analyze` and `backchain landmarks`: the motion coach on a video file."""
+"""`backchain analyze` and `backchain landmarks`: the motion coach on a video file.
 
-import os
+The motion packages (PyAV, OpenCV, MediaPipe) are imported inside the commands, so the other
+`backchain` commands start without them.
+"""
+
+from __future__ import annotations
+
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from rich.console import Console
@@ -18,16 +21,15 @@ from rich.table import Table
 from backchain.cli.common import JsonFlag, console, print_json, user_errors
 from backchain.errors import MotionError
 from backchain.exercises import load_catalogue
-from backchain.motion.analysis import AnalysisReport, VideoSummary
-from backchain.motion.analysis import analyze as analyze_sequence
-from backchain.motion.annotate import annotate
-from backchain.motion.estimators import MediaPipePose
-from backchain.motion.landmark_file import load_landmarks, save_landmarks
-from backchain.motion.pipeline import Extraction, extract
-from backchain.motion.poses import PoseSequence
-from backchain.motion.video import VideoInfo, probe
+from backchain.motion.native_logs import hidden_native_logs
 
-__all__ = ["analyze", "hidden_native_logs", "landmarks"]
+if TYPE_CHECKING:
+    from backchain.motion.analysis import AnalysisReport
+    from backchain.motion.pipeline import Extraction
+    from backchain.motion.poses import PoseSequence
+    from backchain.motion.video import VideoInfo
+
+__all__ = ["analyze", "landmarks"]
 
 _ZIP_MAGIC = b"PK\x03\x04"  # an .npz is a zip archive
 _VIEWS = {"side": "from the side", "front": "from the front", "any": "at an angle"}
@@ -62,6 +64,10 @@ def analyze(
     ] = None,
 ) -> None:
     """Count reps and check form in a video filmed from the side."""
+    from backchain.motion.analysis import VideoSummary
+    from backchain.motion.analysis import analyze as analyze_sequence
+    from backchain.motion.landmark_file import load_landmarks
+
     started = time.perf_counter()
     load_catalogue().get(exercise)  # an unknown id fails before any decoding
     from_landmarks = _is_landmark_file(video)
@@ -103,6 +109,8 @@ def landmarks(
     ],
 ) -> None:
     """Save a video's pose landmarks, to analyse again later without the model."""
+    from backchain.motion.landmark_file import save_landmarks
+
     _check_output(output)
     with hidden_native_logs() as stderr:
         extraction = _extract(video, stderr)
@@ -112,23 +120,6 @@ def landmarks(
         f"Saved {extraction.frames_analyzed} frames ({found} with a person) to {output}.",
         highlight=False,
     )
-
-
-@contextmanager
-def hidden_native_logs() -> Iterator[TextIO]:
-    """MediaPipe and TensorFlow Lite log from C++ straight to file descriptor 2, where a user
-    would take them for errors. Point it at /dev/null meanwhile; yield the real stderr."""
-    sys.stderr.flush()
-    real = os.dup(2)
-    try:
-        with Path(os.devnull).open("wb") as null:
-            os.dup2(null.fileno(), 2)
-        with os.fdopen(os.dup(real), "w", encoding="utf-8", errors="replace") as stream:
-            yield stream
-    finally:
-        sys.stderr.flush()
-        os.dup2(real, 2)
-        os.close(real)
 
 
 def _is_landmark_file(path: Path) -> bool:
@@ -164,6 +155,10 @@ def _progress(stderr: TextIO | None) -> Progress:
 
 
 def _extract(video: Path, stderr: TextIO | None) -> Extraction:
+    from backchain.motion.estimators import MediaPipePose
+    from backchain.motion.pipeline import extract
+    from backchain.motion.video import probe
+
     info = probe(video)
     with _progress(stderr) as bar:
         task = bar.add_task("Finding poses", total=info.duration_s)
@@ -183,6 +178,8 @@ def _annotate(
     stderr: TextIO | None,
     info: VideoInfo,
 ) -> None:
+    from backchain.motion.annotate import annotate
+
     with _progress(stderr) as bar:
         task = bar.add_task("Drawing", total=info.duration_s)
         annotate(video, sequence, report, out, progress=lambda t: bar.update(task, completed=t))

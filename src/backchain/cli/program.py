@@ -190,7 +190,7 @@ def log(
         if file is not None:
             session_log = _parse_log(read_json(file), the_day)
         else:
-            pause, prescriptions = journal.to_log(store, day=the_day)
+            pause, prescriptions, _ = journal.to_log(store, day=the_day)
             if pause is not None:
                 render.show_pause(pause)
                 raise typer.Exit(2)

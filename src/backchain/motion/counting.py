@@ -31,7 +31,7 @@ HIGH_FRACTION = 0.65  # above it the rep is counted: 0.3 of the range apart is t
 PARTIAL_FRACTION = 0.45  # a rise past this that falls back is reported as a partial rep
 RANGE_WINDOW_S = 10.0  # the range follows the last 10 s, so it adapts to a new camera angle
 MIN_PHASE_S = 0.15  # a crossing must hold this long: one-frame spikes never switch state
-# Held means near the top and nearly still: moving at under 30 % of the rep's average rising
+# Held means near the top and nearly still: moving at under 20 % of the rep's average rising
 # speed, measured over +-0.1 s so frame jitter does not read as movement. Without the speed
 # test the slow ends of the rise and fall would count as holding, at any tempo.
 HOLD_MAX_SPEED = 0.2

@@ -15,7 +15,7 @@ from backchain.outcomes import score_odi, score_rmdq
 from backchain.programs.models import Experience, Profile, Weekday
 from backchain.screening import ScreeningResult, Verdict, parse_answers, screen
 
-__all__ = ["check_screening", "parse_profile"]
+__all__ = ["check_screening", "field_bounds", "parse_profile"]
 
 _EQUIPMENT = ", ".join(e.value for e in Equipment if e is not Equipment.NONE)
 _CHOICES = {
@@ -26,10 +26,10 @@ _CHOICES = {
 _SHOWN_MAX = 40  # characters of a wrong value to quote back in a message
 
 
-def _bounds(field: str) -> tuple[object, object]:
+def field_bounds(field: str) -> tuple[Any, Any]:
     """The lower and upper limits Profile puts on a field, so messages never drift from it."""
-    low: object = None
-    high: object = None
+    low: Any = None
+    high: Any = None
     for item in Profile.model_fields[field].metadata:
         # annotated_types.Ge/Le for numbers, MinLen/MaxLen for lists
         low = getattr(item, "ge", getattr(item, "min_length", low))
@@ -38,7 +38,7 @@ def _bounds(field: str) -> tuple[object, object]:
 
 
 def _range(field: str) -> str:
-    low, high = _bounds(field)
+    low, high = field_bounds(field)
     return f"{low} to {high}"
 
 

@@ -20,7 +20,7 @@ from backchain.programs.models import (
     Prescription,
 )
 
-__all__ = ["adjusted", "current_states", "next_session", "program_pause", "session_on"]
+__all__ = ["adjusted", "current_states", "next_session", "program_pause"]
 
 
 def current_states(plan: Plan, decisions: Iterable[Decision]) -> dict[str, ExerciseState]:
@@ -45,15 +45,6 @@ def program_pause(decisions: Sequence[Decision]) -> Decision | None:
     program_level = [d for d in decisions if d.exercise is None]
     if program_level and program_level[-1].kind is DecisionKind.PAUSE:
         return program_level[-1]
-    return None
-
-
-def session_on(plan: Plan, day: date) -> tuple[PlanWeek, PlannedSession] | None:
-    """The session planned for this day, with its week."""
-    for week in plan.weeks:
-        for session in week.sessions:
-            if session.date == day:
-                return week, session
     return None
 
 

@@ -21,12 +21,12 @@ import numpy as np
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse
 
-from backchain.cli.motion import hidden_native_logs
 from backchain.errors import BackchainError, CatalogueError
 from backchain.exercises import Catalogue, load_catalogue
 from backchain.motion.analysis import AnalysisReport, VideoSummary, analyze
 from backchain.motion.annotate import annotate
 from backchain.motion.estimators import MediaPipePose
+from backchain.motion.native_logs import hidden_native_logs
 from backchain.motion.pipeline import extract
 from backchain.motion.video import probe
 from backchain.web.errors import NotFoundError

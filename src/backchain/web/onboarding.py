@@ -21,7 +21,7 @@ from backchain import journal, outcomes, screening
 from backchain.errors import BackchainError, PlanBlockedError, ProgramError
 from backchain.exercises import Equipment
 from backchain.programs.models import DEFAULT_WEEKS, Profile, Weekday
-from backchain.programs.profile import parse_profile
+from backchain.programs.profile import field_bounds, parse_profile
 from backchain.store import repository
 from backchain.web.deps import SessionDep, StoreDep
 from backchain.web.formatting import label
@@ -70,20 +70,10 @@ def today_and_now() -> tuple[date, datetime]:
     return date.today(), datetime.now(UTC).replace(microsecond=0)
 
 
-def _bounds(name: str) -> tuple[Any, Any]:
-    """The limits Profile puts on a field, so the messages never drift from the model."""
-    low: Any = None
-    high: Any = None
-    for item in Profile.model_fields[name].metadata:
-        low = getattr(item, "ge", getattr(item, "min_length", low))
-        high = getattr(item, "le", getattr(item, "max_length", high))
-    return low, high
-
-
 def _profile_messages() -> dict[str, str]:
-    age, days = _bounds("age"), _bounds("days")
-    minutes, sitting = _bounds("minutes_per_session"), _bounds("sitting_hours")
-    weeks, pain = _bounds("weeks"), (0, 10)
+    age, days = field_bounds("age"), field_bounds("days")
+    minutes, sitting = field_bounds("minutes_per_session"), field_bounds("sitting_hours")
+    weeks, pain = field_bounds("weeks"), (0, 10)
     return {
         "age": f"Give your age in whole years, from {age[0]} to {age[1]}.",
         "equipment": "Choose only from the equipment listed.",
@@ -156,7 +146,7 @@ def _profile_page(
         "new": new,
         "equipment": [(e.value, label(e)) for e in EQUIPMENT],
         "weekdays": [(d.value, d.value.capitalize()) for d in Weekday],
-        "weeks": range(_bounds("weeks")[0], _bounds("weeks")[1] + 1),
+        "weeks": range(field_bounds("weeks")[0], field_bounds("weeks")[1] + 1),
     }
     return _page(request, "onboarding_profile.html", context)
 

@@ -83,8 +83,7 @@ class Step:
 
 
 def _steps(store: StoreDep, day: DayDep) -> tuple[Decision | None, list[Step]]:
-    pause, prescriptions = journal.to_log(store, day=day)
-    loads = journal.today(store, day=day).loads
+    pause, prescriptions, loads = journal.to_log(store, day=day)
     catalogue = load_catalogue()
     steps = []
     for number, p in enumerate(prescriptions, start=1):
