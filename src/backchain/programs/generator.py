@@ -5,7 +5,7 @@ staged volume foundation -> build -> strength (Cortell-Tormo et al. 2018); all s
 every week. Numbers that are planning choices, not clinical facts, say so where they are defined.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from functools import cache
 from math import ceil
@@ -22,6 +22,7 @@ from backchain.exercises import (
 )
 from backchain.programs.dosing import (
     PHASES,
+    describe_dose,
     estimate_seconds,
     phase_lengths,
     phase_of_week,
@@ -90,6 +91,16 @@ _MOVEMENT = {
     MovementPattern.INVERSION: "inverted V",
 }
 _STEPS = {1: "one step", 2: "two steps"}
+_EXPERIENCE = {
+    Experience.NEW: "New to training",
+    Experience.SOME: "Some training experience",
+    Experience.TRAINED: "Experienced in training",
+}
+_KIT_WORDS = {
+    Equipment.RESISTANCE_BAND: "a resistance band",
+    Equipment.DUMBBELLS: "dumbbells",
+    Equipment.KETTLEBELL: "a kettlebell",
+}
 
 # One group of prescriptions per training day of a week, in date order.
 _Layout = tuple[tuple[Prescription, ...], ...]
@@ -140,37 +151,107 @@ def choose_version(exercise: Exercise, profile: Profile) -> tuple[Rung, str]:
 
 
 def _why(exercise: Exercise, rungs: list[Rung], chosen: Rung, target: int, profile: Profile) -> str:
+    """Why this version: the experience and pain that set the target, then any missing kit."""
     # Every version between the target and the chosen one needs kit the person lacks.
     low, high = sorted((chosen.level, target))
     blocked = [r for r in rungs if low <= r.level <= high and r is not chosen]
+    sentences = []
+    if target < 0:
+        steps = _STEPS.get(-target, f"{-target} steps")
+        named = "" if blocked else f", with {_the(chosen.name)}"
+        sentences.append(f"{_easier_causes(profile)}: starting {steps} easier{named}.")
     if blocked:
-        kit = _kit(min(blocked, key=lambda r: (abs(r.level - target), r.level)))
-        if chosen.level > target:
-            return f"No {kit} for an easier version: {_a(chosen.name)} is the nearest one."
-        movement = _MOVEMENT[exercise.pattern]
-        if movement in chosen.name.lower():
-            movement = "movement"
-        return f"No {kit}: {_a(chosen.name)} trains the same {movement}."
-    if target == 0:
-        return "Main exercise at this phase's dose."
+        sentences.append(_kit_sentence(exercise, chosen, target, blocked))
+    elif target == 0:
+        sentences.append(_main_sentence(chosen, profile))
+    return " ".join(sentences)
+
+
+def _easier_causes(profile: Profile) -> str:
     causes = []
     if profile.experience is Experience.NEW:
-        causes.append("New to training")
+        causes.append(_EXPERIENCE[Experience.NEW])
     if profile.pain > PAIN_EASIER_ABOVE:
         causes.append(f"pain is above {PAIN_EASIER_ABOVE} today")
     cause = " and ".join(causes)
-    steps = _STEPS.get(-target, f"{-target} steps")
-    return f"{cause[0].upper()}{cause[1:]}: starting {steps} easier."
+    return f"{cause[0].upper()}{cause[1:]}"
+
+
+def _kit_sentence(exercise: Exercise, chosen: Rung, target: int, blocked: list[Rung]) -> str:
+    kit = _kit(min(blocked, key=lambda r: (abs(r.level - target), r.level)))
+    if chosen.level > target:
+        return f"No {kit} for an easier version: {_a(chosen.name)} is the nearest one."
+    movement = _MOVEMENT[exercise.pattern]
+    if movement in chosen.name.lower():
+        movement = "movement"
+    return f"No {kit}: {_a(chosen.name)} trains the same {movement}."
+
+
+def _main_sentence(chosen: Rung, profile: Profile) -> str:
+    """Why the main exercise fits: experience, today's pain and, when it needs kit, the kit."""
+    causes = [
+        _EXPERIENCE[profile.experience],
+        f"pain {PAIN_EASIER_ABOVE} or less today",
+    ]
+    if not ALWAYS_AVAILABLE.intersection(chosen.equipment):
+        owned = [e for e in chosen.equipment if e in profile.equipment]
+        causes.append(f"{_or(_KIT_WORDS[e] for e in owned)} at hand")
+    sentence = f"{', '.join(causes[:-1])} and {causes[-1]}: the main exercise, {_the(chosen.name)}"
+    if profile.experience is Experience.TRAINED:
+        sentence = f"{sentence}; it steps up once every set reaches the top of the range"
+    return f"{sentence}."
 
 
 def _kit(version: Rung) -> str:
     names = [e.value.replace("_", " ") for e in version.equipment if e not in ALWAYS_AVAILABLE]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return _or(names)
+
+
+def _or(words: Iterable[str]) -> str:
+    listed = list(words)
+    return listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} or {listed[-1]}"
+
+
+def _lowered(name: str) -> str:
+    return name[0].lower() + name[1:]
 
 
 def _a(name: str) -> str:
-    lowered = name[0].lower() + name[1:]
+    lowered = _lowered(name)
     return f"{'an' if lowered[0] in 'aeiou' else 'a'} {lowered}"
+
+
+def _the(name: str) -> str:
+    return f"the {_lowered(name)}"
+
+
+def _phase_doses(
+    exercises: Sequence[Exercise],
+    choices: Sequence[tuple[Rung, str]],
+    phase: Phase,
+    weeks: int,
+    *,
+    fewest_sets: bool = False,
+) -> list[Prescription]:
+    """The phase's prescriptions, each with its reason; with `fewest_sets`, sets at the low end."""
+    return [
+        _dosed(e, version, why, phase, weeks, fewest_sets=fewest_sets)
+        for e, (version, why) in zip(exercises, choices, strict=True)
+    ]
+
+
+def _dosed(
+    exercise: Exercise, version: Rung, why: str, phase: Phase, weeks: int, *, fewest_sets: bool
+) -> Prescription:
+    """One prescription; its reason is the dose sentence, any fewer-sets note, then `why`."""
+    prescription = prescribe(exercise, version, phase, why)
+    notes = [why]
+    fewest = version.dosage.sets[0]
+    if fewest_sets and prescription.sets > fewest:
+        prescription = prescription.model_copy(update={"sets": fewest})
+        notes.insert(0, FEWER_SETS_NOTE)
+    reason = " ".join([describe_dose(version, prescription, phase, weeks), *notes])
+    return prescription.model_copy(update={"reason": reason})
 
 
 def _phase_layout(
@@ -180,28 +261,13 @@ def _phase_layout(
     profile: Profile,
 ) -> _Layout | None:
     """The week's sessions for a phase at its dose; with fewer sets if that is what fits."""
-    dosed = [
-        prescribe(e, version, phase, why)
-        for e, (version, why) in zip(exercises, choices, strict=True)
-    ]
     budget = profile.minutes_per_session * 60
-    layout = _layout(dosed, len(profile.days), budget)
+    days = len(profile.days)
+    layout = _layout(_phase_doses(exercises, choices, phase, profile.weeks), days, budget)
     if layout is None:
-        layout = _layout(_fewest_sets(dosed, choices), len(profile.days), budget)
+        fewer = _phase_doses(exercises, choices, phase, profile.weeks, fewest_sets=True)
+        layout = _layout(fewer, days, budget)
     return layout
-
-
-def _fewest_sets(
-    dosed: Sequence[Prescription], choices: Sequence[tuple[Rung, str]]
-) -> list[Prescription]:
-    lowered = []
-    for prescription, (version, _) in zip(dosed, choices, strict=True):
-        fewest = version.dosage.sets[0]
-        if prescription.sets > fewest:
-            reason = f"{prescription.reason} {FEWER_SETS_NOTE}"
-            prescription = prescription.model_copy(update={"sets": fewest, "reason": reason})
-        lowered.append(prescription)
-    return lowered
 
 
 def _layout(dosed: Sequence[Prescription], days: int, budget_s: float) -> _Layout | None:
@@ -277,11 +343,8 @@ def _too_little_time(
     days = len(profile.days)
     longest = 0.0
     for phase in PHASES:
-        dosed = [
-            prescribe(e, version, phase, why)
-            for e, (version, why) in zip(exercises, choices, strict=True)
-        ]
-        seconds = tuple(estimate_seconds(p) for p in _fewest_sets(dosed, choices))
+        dosed = _phase_doses(exercises, choices, phase, profile.weeks, fewest_sets=True)
+        seconds = tuple(estimate_seconds(p) for p in dosed)
         longest = max(longest, _best_split(seconds, days)[0])
     return (
         f"{len(exercises)} exercises need at least {ceil(longest / 60)} minutes per session on "
