@@ -25,6 +25,11 @@ def chart_section(html: str, chart_id: str) -> str:
     return found.group(1)
 
 
+def points(section: str) -> int:
+    """Marks drawn for data in the plot; the legend's swatches are not points."""
+    return section.count('class="point ')
+
+
 def test_progress_before_any_session_shows_empty_states(db_url: str) -> None:
     start_program(db_url)
     with TestClient(create_app(db_url)) as client:
@@ -32,7 +37,7 @@ def test_progress_before_any_session_shows_empty_states(db_url: str) -> None:
     assert page.status_code == 200
     assert "Nothing logged yet" in chart_section(page.text, "pain-chart")
     odi = chart_section(page.text, "odi-chart")
-    assert odi.count('<circle class="point') == 1  # the baseline score
+    assert points(odi) == 1  # the baseline score
     assert 'class="reference"' in odi
     assert "An important improvement is" in page.text
 
@@ -55,17 +60,24 @@ def test_progress_charts_have_one_point_per_session(one_session: TestClient) -> 
     assert "<title" in pain
     assert "<desc" in pain
     # Peak and after, no next-morning check-in yet: two points for the one session.
-    assert pain.count('<circle class="point') == 2
+    assert points(pain) == 2
+    assert ">Pain (0–10)</text>" in pain
+    assert '<th scope="col">Session date</th>' in pain
     assert "<details>" in pain
     assert "<td>3</td><td>2</td><td>–</td>" in pain
     adherence = chart_section(page.text, "adherence-chart")
     assert adherence.count('<rect class="bar') == 2  # planned and done, week 1
+    assert '<th scope="col">Plan week</th>' in adherence
+    assert ">Sessions per week</text>" in adherence
     volume = chart_section(page.text, "volume-chart")
-    assert volume.count('<circle class="point') == 1
+    assert points(volume) == 1
     assert "<td>40</td>" in volume  # two sets of 20
+    assert ">Reps per week</text>" in volume
     faults = chart_section(page.text, "faults-chart")
     assert faults.count('<rect class="bar') == 1
     assert "<td>50</td>" in faults  # one set of two had a fault
+    assert ">50%</text>" in faults  # the value next to the bar
+    assert ">% of sets with a form fault</text>" in faults
 
 
 def test_latest_disability_change_is_labelled(db_url: str) -> None:
@@ -79,7 +91,7 @@ def test_latest_disability_change_is_labelled(db_url: str) -> None:
     with TestClient(create_app(db_url)) as client:
         page = client.get("/progress")
     assert "a clinically important change (improved)" in page.text
-    assert chart_section(page.text, "odi-chart").count('<circle class="point') == 2
+    assert points(chart_section(page.text, "odi-chart")) == 2
 
 
 def test_progress_without_a_program(db_url: str) -> None:

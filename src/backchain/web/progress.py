@@ -32,6 +32,14 @@ PAIN_MAX = 10
 PERCENT = 100
 SCALE_MAX = {Measure.ODI: 100.0, Measure.RMDQ: 24.0}  # the top of each questionnaire's scale
 MEASURE_NAME = {Measure.ODI: "Oswestry Disability Index", Measure.RMDQ: "Roland–Morris score"}
+MEASURE_AXIS = {
+    Measure.ODI: "ODI score (%)",
+    Measure.RMDQ: f"RMDQ score (0–{SCALE_MAX[Measure.RMDQ]:g})",
+}
+PAIN_AXES = charts.Axes(x="Session date", y=f"Pain (0–{PAIN_MAX})")
+ADHERENCE_AXES = charts.Axes(x="Plan week", y="Sessions per week")
+VOLUME_AXES = charts.Axes(x="Plan week", y="Reps per week")
+FAULT_AXES = charts.Axes(x="% of sets with a form fault", y="Exercise")
 
 
 @dataclass(frozen=True)
@@ -75,7 +83,7 @@ def _pain(state: Journal) -> charts.Chart:
         "Pain after": [float(log.pain_after) for _, log in state.logs],
         "Next morning": morning,
     }
-    return charts.line_chart(labels, series, y_max=PAIN_MAX)
+    return charts.line_chart(labels, series, axes=PAIN_AXES, y_max=PAIN_MAX)
 
 
 def _disability(measure: Measure, scores: Sequence[tuple[date, Score]]) -> Disability | None:
@@ -92,6 +100,7 @@ def _disability(measure: Measure, scores: Sequence[tuple[date, Score]]) -> Disab
     chart = charts.line_chart(
         labels,
         {MEASURE_NAME[measure]: [s.score for _, s in taken]},
+        axes=charts.Axes(x="Date taken", y=MEASURE_AXIS[measure]),
         y_max=SCALE_MAX[measure],
         reference=target,
         reference_label=f"Important improvement: {target:g} or lower",
@@ -126,12 +135,12 @@ def _adherence(state: Journal, weeks: Sequence[tuple[int, date]]) -> charts.Char
     for _, log in state.logs:
         done[_week_of(state, log)] += 1
     planned = {week.week: len(week.sessions) for week in state.plan.weeks}
-    labels = [f"Week {number}" for number, _ in weeks]
+    labels = [str(number) for number, _ in weeks]
     series = {
         "Planned": [float(planned[number]) for number, _ in weeks],
         "Done": [float(done[number]) for number, _ in weeks],
     }
-    return charts.bar_chart(labels, series)
+    return charts.bar_chart(labels, series, axes=ADHERENCE_AXES)
 
 
 def _volume(state: Journal, weeks: Sequence[tuple[int, date]]) -> charts.Chart:
@@ -142,13 +151,12 @@ def _volume(state: Journal, weeks: Sequence[tuple[int, date]]) -> charts.Chart:
         for exercise in log.exercises:
             reps = sum(s.reps if s.reps is not None else 1 for s in exercise.sets)
             totals[exercise.exercise][_week_of(state, log)] += reps
-    labels = [f"Week {number}" for number, _ in weeks]
+    labels = [str(number) for number, _ in weeks]
     series: dict[str, list[float | None]] = {
         catalogue.get(exercise).name: [by_week.get(number, 0.0) for number, _ in weeks]
         for exercise, by_week in totals.items()
     }
-    top = max([v or 0.0 for values in series.values() for v in values] or [0.0]) or 1.0
-    return charts.line_chart(labels, series, y_max=top)
+    return charts.line_chart(labels, series, axes=VOLUME_AXES)
 
 
 def _fault_rate(state: Journal) -> charts.Chart:
@@ -163,4 +171,11 @@ def _fault_rate(state: Journal) -> charts.Chart:
                 faulty[exercise.exercise] += bool(s.faults)
     labels = [catalogue.get(e).name for e in sets]
     rate = [round(faulty[e] / sets[e] * PERCENT, 1) for e in sets]
-    return charts.bar_chart(labels, {"Sets with a form fault (%)": rate}, y_max=PERCENT)
+    return charts.hbar_chart(
+        labels,
+        rate,
+        name="Sets with a form fault (%)",
+        axes=FAULT_AXES,
+        value_max=PERCENT,
+        suffix="%",
+    )
