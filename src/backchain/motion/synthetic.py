@@ -10,7 +10,7 @@ frame the set. Faults named after the rules' fault ids change the kinematics of 
 `tops` in the truth are the times the phase reaches the top, the end of the rising movement.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -111,13 +111,15 @@ def generate(
     fps: float = 15.0,
     faults: Mapping[str, Sequence[int]] | None = None,
     size: tuple[int, int] = (640, 480),
+    move: Callable[[Motion], Figure] | None = None,
 ) -> Synthetic:
     """A sequence of `reps` reps of `exercise` and its truth; ValueError for bad arguments.
 
     `jitter` is the standard deviation of landmark noise in thousandths of the frame (x in
     widths, y in heights): 2 moves landmarks by about 1 px in a 640x480 frame. `drop_rate` is
     the share of frames without a person, never more than three in a row. `view_deg` turns the
-    camera about the vertical: 0 films the right side, 90 the front.
+    camera about the vertical: 0 films the right side, 90 the front. `move` stands in for the
+    exercise's own move (`MOVES`): a version of it, such as one leg lifted, on the same timeline.
     """
     params = Params(
         exercise, seed, reps, tempo_s, hold_s, pause_s, lead_in_s, lead_out_s,
@@ -129,7 +131,7 @@ def generate(
     segments = _timeline(params, chosen, shortfall)
     t = np.arange(int(np.floor(segments[-1].end_s * fps)) + 1) / fps
     p = _phase(t, segments)
-    figure = MOVES[exercise](_motion(params, chosen, t, p, segments))
+    figure = (move or MOVES[exercise])(_motion(params, chosen, t, p, segments))
     if exercise in STEPS_AWAY:
         figure = _step_away(figure, t, segments[-1].end_s - lead_out_s, lead_out_s)
     shot = film(figure, view_deg, size)
@@ -269,7 +271,8 @@ def _step_away(figure: Figure, t: FloatArray, start_s: float, duration_s: float)
         name: getattr(figure, name) + offset
         for name in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "toe", "ear")
     }
-    return replace(figure, **moved)
+    left = {name: xy + offset for name, xy in figure.left.items()}
+    return replace(figure, **moved, left=left)
 
 
 def _jitter(

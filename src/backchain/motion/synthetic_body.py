@@ -92,6 +92,9 @@ class Figure:
     ear: FloatArray
     widths: Mapping[str, float] = field(default_factory=dict)  # overrides of HALF_WIDTHS
     shift: FloatArray | None = None  # (N,) the hips and upper body moved to the right, m
+    # The left side's joints where they part from the right's, (N, 2) by joint name ("knee",
+    # "wrist", ...): one-leg and one-arm versions. Empty: both sides move together.
+    left: Mapping[str, FloatArray] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -391,19 +394,30 @@ def _joints(figure: Figure) -> dict[Landmark, Point]:
     for name in HALF_WIDTHS:
         key = "FOOT_INDEX" if name == "toe" else name.upper()
         for side in ("LEFT", "RIGHT"):
-            xy = getattr(figure, name)
+            xy = _joint(figure, name, side)
             points[Landmark[f"{side}_{key}"]] = (xy, widths[name], follow.get(name, 1.0))
     return points
 
 
+def _joint(figure: Figure, name: str, side: str) -> FloatArray:
+    """(N, 2) one joint of one side: the left side's own where it parts from the right's."""
+    xy: FloatArray = getattr(figure, name)
+    return figure.left.get(name, xy) if side == "LEFT" else xy
+
+
 def _hands(figure: Figure) -> dict[Landmark, Point]:
     half_width = {**HALF_WIDTHS, **figure.widths}["wrist"]
-    forearm = _unit(figure.wrist - figure.elbow)
-    return {
-        Landmark[f"{side}_{name.upper()}"]: (figure.wrist + along * forearm, half_width + out, 1.0)
-        for name, (along, out) in HAND.items()
-        for side in ("LEFT", "RIGHT")
-    }
+    points: dict[Landmark, Point] = {}
+    for side in ("LEFT", "RIGHT"):
+        wrist = _joint(figure, "wrist", side)
+        forearm = _unit(wrist - _joint(figure, "elbow", side))
+        for name, (along, out) in HAND.items():
+            points[Landmark[f"{side}_{name.upper()}"]] = (
+                wrist + along * forearm,
+                half_width + out,
+                1.0,
+            )
+    return points
 
 
 def _face(shoulder: FloatArray, ear: FloatArray) -> dict[Landmark, Point]:
