@@ -2,8 +2,10 @@
 
     BackchainError            anything the user can act on; the message says what to do
     ├── CatalogueError        the exercise data file is broken, or an id is unknown
-    ├── ScreeningError        screening answers are missing, unknown or out of range
+    │   └── LessonError       the lessons data file is broken, or a lesson id is unknown
+    ├── ScreeningError        screening answers (or a clearance) are missing, unknown or out of range
     ├── ScoringError          questionnaire answers are missing, of the wrong count or out of range
+    │   └── WordingError      a questionnaire wording file is missing, unreadable or malformed
     ├── ProgramError          a profile or session log is invalid, or no plan can fit it
     │   └── PlanBlockedError  screening says not to train; the message is the screening's own
     ├── StoreError            the database cannot be opened, or data is missing
@@ -19,6 +21,7 @@ __all__ = [
     "BackchainError",
     "CatalogueError",
     "ImportRefusedError",
+    "LessonError",
     "MotionError",
     "PlanBlockedError",
     "ProgramError",
@@ -26,6 +29,7 @@ __all__ = [
     "ScreeningError",
     "StoreError",
     "VideoError",
+    "WordingError",
 ]
 
 
@@ -37,12 +41,20 @@ class CatalogueError(BackchainError):
     pass
 
 
+class LessonError(CatalogueError):
+    """The lesson data file is broken, or a lesson id is unknown."""
+
+
 class ScreeningError(BackchainError):
     pass
 
 
 class ScoringError(BackchainError):
     pass
+
+
+class WordingError(ScoringError):
+    """A wording file is missing, unreadable or not in its questionnaire's format."""
 
 
 class ProgramError(BackchainError):

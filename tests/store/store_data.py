@@ -22,6 +22,8 @@ from backchain.programs.models import (
     PlanWeek,
     Prescription,
     Profile,
+    Revision,
+    RevisionKind,
     SessionLog,
     SetLog,
     Skip,
@@ -151,8 +153,9 @@ def some_decisions(kind: DecisionKind = DecisionKind.PROGRESS) -> list[Decision]
 
 
 def fill(store: Store) -> int:
-    """Store a realistic person: screening, two questionnaires, two plans, logs, check-ins,
-    decisions (one program-level); returns the person's id."""
+    """Store a realistic person: screening, two questionnaires (one in an official wording),
+    two plans, logs, check-ins, decisions (one program-level), a correction and a session in
+    progress; returns the person's id."""
     result = screen(parse_answers(SCREENING_ANSWERS))
     with store.transaction() as session:
         person = repository.add_person(session, profile=a_profile(), created_at=NOW)
@@ -168,6 +171,7 @@ def fill(store: Store) -> int:
             taken_on=NOW.date(),
             score=score_odi(ODI_SECTIONS),
             answers={"sections": ODI_SECTIONS},
+            wording="ODI 2.1a, licensed",
         )
         repository.save_plan(session, person_id=person, plan=hand_plan(weeks=13), created_at=NOW)
         repository.save_plan(session, person_id=person, plan=hand_plan(), created_at=NOW)
@@ -186,12 +190,29 @@ def fill(store: Store) -> int:
                 session, person_id=person, log_id=log_id, decided_on=day, decisions=some_decisions()
             )
         pause = Decision(exercise=None, kind=DecisionKind.PAUSE, reason="new numbness reported")
-        repository.replace_decisions(
+        repository.add_decisions(
+            session, person_id=person, decided_on=START + timedelta(days=8), decisions=[pause]
+        )
+        correction = Revision(
+            kind=RevisionKind.SET_CHANGED,
+            day=START,
+            summary="Corrected set 1 of Squat: reps 10 → 12.",
+            before={"reps": 10},
+            after={"reps": 12},
+        )
+        repository.add_revision(session, person_id=person, made_at=NOW, revision=correction)
+        in_progress = START + timedelta(days=9)
+        repository.add_draft_set(
             session,
             person_id=person,
-            log_id=None,
-            decided_on=START + timedelta(days=8),
-            decisions=[pause],
+            day=in_progress,
+            exercise="squat",
+            variation="squat",
+            logged=SetLog(reps=12, rpe=7, pain=1, faults=("heels_lift",)),
+            now=NOW,
+        )
+        repository.set_draft_skip(
+            session, person_id=person, day=in_progress, exercise="locust", reason="no mat", now=NOW
         )
     return person
 

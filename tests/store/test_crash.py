@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from store_data import NOW, START, a_log, a_profile, fill, hand_plan, snapshot
 
-from backchain.programs.models import CheckIn
+from backchain.programs.models import CheckIn, Decision, DecisionKind
 from backchain.store import Store, open_store, repository
 
 # Runs in a separate Python: writes new rows, changes and deletes existing ones, flushes them
@@ -16,7 +16,7 @@ from backchain.store import Store, open_store, repository
 CRASHING_WRITER = """
 import json, os, sys
 from datetime import UTC, datetime
-from backchain.programs.models import Plan, Profile, SessionLog
+from backchain.programs.models import Decision, DecisionKind, Plan, Profile, SessionLog
 from backchain.store import open_store, repository
 
 payload = json.load(sys.stdin)
@@ -26,7 +26,8 @@ with store.transaction() as session:
     existing = repository.latest_person_id(session)
     plan = Plan.model_validate(payload["plan"])
     repository.save_plan(session, person_id=existing, plan=plan, created_at=now)
-    repository.replace_decisions(session, person_id=existing, log_id=None, decided_on=now.date(), decisions=[])
+    resumed = Decision(exercise=None, kind=DecisionKind.RESUME, reason="screened again")
+    repository.add_decisions(session, person_id=existing, decided_on=now.date(), decisions=[resumed])
     person = repository.add_person(session, profile=Profile.model_validate(payload["profile"]), created_at=now)
     repository.save_plan(session, person_id=person, plan=plan, created_at=now)
     repository.add_session_log(session, person_id=person, log=SessionLog.model_validate(payload["log"]), logged_at=now)
@@ -42,9 +43,8 @@ def _write_everything_then_fail(store: Store, person: int) -> None:
         (log_id, _), *_ = repository.session_logs(session, person_id=person)
         checkin = CheckIn(date=START, pain=9, compared="worse")
         repository.set_checkin(session, log_id=log_id, checkin=checkin)
-        repository.replace_decisions(
-            session, person_id=person, log_id=None, decided_on=START, decisions=[]
-        )
+        resumed = Decision(exercise=None, kind=DecisionKind.RESUME, reason="screened again")
+        repository.add_decisions(session, person_id=person, decided_on=START, decisions=[resumed])
         newcomer = repository.add_person(session, profile=a_profile(age=30), created_at=NOW)
         repository.save_plan(session, person_id=newcomer, plan=hand_plan(), created_at=NOW)
         for day in range(3):

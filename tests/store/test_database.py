@@ -62,7 +62,7 @@ def test_opening_twice_keeps_the_data_and_the_schema(store_url: str) -> None:
         assert _differences(second) == []
         with second.engine.connect() as connection:
             versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
-    assert versions == [("0002",)]
+    assert versions == [("0003",)]
 
 
 def test_sqlite_enforces_foreign_keys(tmp_path: Path) -> None:
@@ -179,3 +179,52 @@ def test_sets_logged_before_faults_were_recorded_come_back_with_none(tmp_path: P
     with open_store(url) as store, store.engine.connect() as connection:
         faults = connection.execute(text("SELECT faults FROM set_logs")).scalar_one()
     assert json.loads(faults) == []
+
+
+def test_decisions_stored_before_batches_keep_their_order_and_answers_their_wording(
+    tmp_path: Path,
+) -> None:
+    """0002 -> 0003: a resume stored between two sessions' decisions still applies between them,
+    and what was answered before is marked as answered in Backchain's own wording."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_store_engine(url)
+    with engine.begin() as connection:
+        config = alembic_config(engine.url)
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+        connection.execute(
+            text(
+                "INSERT INTO people (id, created_at, profile) VALUES (1, '2025-01-01 08:00:00', '{}')"
+            )
+        )
+        for log_id, day in ((1, "2025-01-06"), (2, "2025-01-08")):
+            connection.execute(
+                text(
+                    "INSERT INTO session_logs (id, person_id, date, pain_after, notes, logged_at) "
+                    f"VALUES ({log_id}, 1, '{day}', 2, '', '{day} 18:00:00')"
+                )
+            )
+        # Ids out of date order on purpose: the order that counts is the order they were stored.
+        for row_id, log_id, kind in ((7, 2, "repeat"), (3, 1, "pause"), (5, None, "resume")):
+            exercise = "NULL" if kind != "repeat" else "'squat'"
+            log = "NULL" if log_id is None else log_id
+            variation = "'squat'" if kind == "repeat" else "NULL"
+            connection.execute(
+                text(
+                    "INSERT INTO decisions (id, person_id, session_log_id, decided_on, position, "
+                    f"exercise, kind, reason, variation) VALUES ({row_id}, 1, {log}, "
+                    f"'2025-01-08', 0, {exercise}, '{kind}', 'why', {variation})"
+                )
+            )
+        connection.execute(
+            text(
+                "INSERT INTO questionnaires (person_id, taken_on, measure, score, answers) "
+                "VALUES (1, '2025-01-06', 'rmdq', 4, '{}')"
+            )
+        )
+    engine.dispose()
+    with open_store(url) as store, store.transaction() as session:
+        kinds = [r.decision.kind.value for r in repository.decisions(session, person_id=1)]
+        (record,) = repository.questionnaire_records(session, person_id=1)
+    assert kinds == ["pause", "resume", "repeat"]
+    assert record.wording == "backchain"

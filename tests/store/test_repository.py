@@ -217,9 +217,7 @@ def test_decisions_replace_those_of_the_same_log_only(store: Store) -> None:
         repository.replace_decisions(
             session, person_id=person, log_id=first, decided_on=day1, decisions=some_decisions()
         )
-        repository.replace_decisions(
-            session, person_id=person, log_id=None, decided_on=day1, decisions=[pause]
-        )
+        repository.add_decisions(session, person_id=person, decided_on=day1, decisions=[pause])
         repository.replace_decisions(
             session,
             person_id=person,
@@ -234,23 +232,46 @@ def test_decisions_replace_those_of_the_same_log_only(store: Store) -> None:
         )
     with store.transaction() as session:
         found = repository.decisions(session, person_id=person)
+    # Batches 1-3 were the first log's, the pause and the second log's; the first log's new
+    # decisions come after everything stored before them.
     assert found == [
-        DecisionRecord(None, day1, pause),
-        DecisionRecord(second, day2, some_decisions()[0]),
-        DecisionRecord(first, day3, regress[0]),
-        DecisionRecord(first, day3, regress[1]),
+        DecisionRecord(None, day1, pause, batch=2),
+        DecisionRecord(second, day2, some_decisions()[0], batch=3),
+        DecisionRecord(first, day3, regress[0], batch=4),
+        DecisionRecord(first, day3, regress[1], batch=4),
     ]
 
 
-def test_program_level_decisions_replace_the_earlier_program_level_ones(store: Store) -> None:
+def test_decisions_made_again_in_their_batch_keep_their_place(store: Store) -> None:
+    person = _person(store)
+    first, second = _log_ids(store, person, 2)
+    resume = Decision(exercise=None, kind=DecisionKind.RESUME, reason="screened clear")
+    with store.transaction() as session:
+        repository.replace_decisions(
+            session, person_id=person, log_id=first, decided_on=START, decisions=some_decisions()
+        )
+        repository.add_decisions(session, person_id=person, decided_on=START, decisions=[resume])
+        repository.replace_decisions(
+            session, person_id=person, log_id=second, decided_on=START, decisions=some_decisions()
+        )
+    regress = some_decisions(DecisionKind.REGRESS)[:1]
+    with store.transaction() as session:
+        repository.replace_decisions(
+            session, person_id=person, log_id=first, decided_on=START, decisions=regress, batch=1
+        )
+        found = repository.decisions(session, person_id=person)
+    assert [r.decision for r in found] == [regress[0], resume, *some_decisions()]
+
+
+def test_program_level_decisions_are_added_after_all_earlier_ones(store: Store) -> None:
     person, other = _person(store), _person(store)
     (log_id,) = _log_ids(store, person, 1)
     pause = Decision(exercise=None, kind=DecisionKind.PAUSE, reason="see a clinician")
     resume = Decision(exercise=None, kind=DecisionKind.RESUME, reason="screened clear")
     with store.transaction() as session:
         for someone in (person, other):
-            repository.replace_decisions(
-                session, person_id=someone, log_id=None, decided_on=START, decisions=[pause]
+            repository.add_decisions(
+                session, person_id=someone, decided_on=START, decisions=[pause]
             )
         repository.replace_decisions(
             session,
@@ -259,17 +280,15 @@ def test_program_level_decisions_replace_the_earlier_program_level_ones(store: S
             decided_on=START,
             decisions=some_decisions()[:1],
         )
-        repository.replace_decisions(
-            session, person_id=person, log_id=None, decided_on=START, decisions=[pause, resume]
-        )
+        repository.add_decisions(session, person_id=person, decided_on=START, decisions=[resume])
     with store.transaction() as session:
         assert [r.decision for r in repository.decisions(session, person_id=person)] == [
-            some_decisions()[0],
             pause,
+            some_decisions()[0],
             resume,
         ]
         assert repository.decisions(session, person_id=other) == [
-            DecisionRecord(None, START, pause)
+            DecisionRecord(None, START, pause, batch=1)
         ]
 
 
@@ -284,7 +303,7 @@ def test_any_decisions_come_back_equal(store: Store, batch: list[Decision]) -> N
         )
     with store.transaction() as session:
         found = repository.decisions(session, person_id=person)
-    assert found == [DecisionRecord(log_id, START, d) for d in batch]
+    assert found == [DecisionRecord(log_id, START, d, batch=1) for d in batch]
 
 
 def test_decisions_for_an_unknown_log_are_refused(store: Store) -> None:

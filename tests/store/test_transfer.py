@@ -51,6 +51,11 @@ def test_the_export_nests_everything_without_database_ids(store: Store) -> None:
     assert person["session_logs"][0]["checkin"]["compared"] == "same"
     assert person["session_logs"][3]["checkin"] is None
     assert person["decisions"][0]["session_log"] == {"index": 0, "date": "2025-03-03"}
+    assert [q["wording"] for q in person["questionnaires"]] == ["backchain", "ODI 2.1a, licensed"]
+    assert person["revisions"][0]["summary"] == "Corrected set 1 of Squat: reps 10 → 12."
+    (draft,) = person["drafts"]
+    assert draft["exercises"][0]["sets"][0]["faults"] == ["heels_lift"]
+    assert draft["skipped"] == [{"exercise": "locust", "reason": "no mat"}]
     assert person["decisions"][-1] == {
         "exercise": None,
         "kind": "pause",
@@ -92,10 +97,10 @@ REFUSED: list[tuple[str, Edit, str]] = [
     ("no format", lambda d: {k: v for k, v in d.items() if k != "format"}, '"format" is null'),
     (
         "newer version",
-        _set("version", 3),
-        "was written by a newer Backchain (format version 3); update Backchain to import it.",
+        _set("version", 4),
+        "was written by a newer Backchain (format version 4); update Backchain to import it.",
     ),
-    ("version zero", _set("version", 0), "version: Input should be 1 or 2"),
+    ("version zero", _set("version", 0), "version: Input should be 1, 2 or 3"),
     (
         "pain of 11",
         _set("people.0.session_logs.1.pain_after", 11),
@@ -212,7 +217,7 @@ def test_a_file_that_is_not_clean_json_is_refused(text: str, expected: str) -> N
 
 def test_export_of_an_empty_database(store: Store) -> None:
     with store.transaction() as session:
-        assert export_data(session) == {"format": "backchain-export", "version": 2, "people": []}
+        assert export_data(session) == {"format": "backchain-export", "version": 3, "people": []}
 
 
 EMPTY = {"format": "backchain-export", "version": 1, "people": []}
@@ -245,8 +250,8 @@ def test_any_data_survives_export_import_export(
             repository.replace_decisions(
                 session, person_id=person, log_id=log_id, decided_on=log.date, decisions=batch
             )
-        repository.replace_decisions(
-            session, person_id=person, log_id=None, decided_on=plan.start, decisions=batches[-1]
+        repository.add_decisions(
+            session, person_id=person, decided_on=plan.start, decisions=batches[-1]
         )
     exported = snapshot(store)
     with open_store(other_store_url) as target:

@@ -1,12 +1,14 @@
-"""The person's training journal: starting a program, logging, checking in, resuming.
+"""The journal's core: the person's stored state in one load, starting a program, the day's
+session, logging, the morning check-in and resuming after a pause.
 
-Each function is one user action and one database transaction, shared by the CLI and the web
-app. The rules live in the domain packages; this module only loads, decides and saves.
+Each public function is one user action and one database transaction, shared by the CLI and the
+web app. The rules live in the domain packages; the journal only loads, decides and saves.
 """
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+from functools import cached_property
 from typing import NamedTuple
 
 from sqlalchemy.orm import Session
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 from backchain import outcomes, screening
 from backchain.errors import PlanBlockedError, ProgramError, StoreError
 from backchain.exercises import load_catalogue
+from backchain.outcomes.models import PARAPHRASE_WORDING
 from backchain.programs.generator import generate_plan
 from backchain.programs.models import (
     CheckIn,
@@ -31,20 +34,21 @@ from backchain.programs.models import (
 )
 from backchain.programs.profile import check_screening
 from backchain.programs.progression import decide_session
-from backchain.programs.tracking import adjusted, current_states, next_session, program_pause
+from backchain.programs.schedule import Slot, done_sessions, next_session, session_for
+from backchain.programs.tracking import adjusted, current_states, program_pause
 from backchain.store import Store, repository
-
-ONE_WEEK = timedelta(days=7)
 
 __all__ = [
     "Journal",
     "ToLog",
     "Today",
     "check_in",
+    "decide_log",
+    "going_into",
     "load_journal",
     "log_session",
-    "planned_for",
     "resume",
+    "slot_for",
     "start_program",
     "to_log",
     "today",
@@ -53,14 +57,14 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Journal:
-    """Everything stored about the current person, loaded in one go."""
+    """Everything stored about the current person that decisions depend on, loaded in one go."""
 
     person_id: int
     profile: Profile
     plan: Plan
-    logs: tuple[tuple[int, SessionLog], ...]
-    checkins: Mapping[int, CheckIn]
-    decisions: tuple[repository.DecisionRecord, ...]
+    logs: tuple[tuple[int, SessionLog], ...]  # by date
+    checkins: Mapping[int, CheckIn]  # by log id
+    decisions: tuple[repository.DecisionRecord, ...]  # in the order they apply
 
     @property
     def all_decisions(self) -> list[Decision]:
@@ -73,12 +77,32 @@ class Journal:
     def decisions_for(self, log_id: int) -> list[Decision]:
         return [r.decision for r in self.decisions if r.log_id == log_id]
 
+    def log_on(self, day: date) -> tuple[int, SessionLog] | None:
+        """The session logged on this day, if any: there is at most one a day."""
+        return next(((i, log) for i, log in self.logs if log.date == day), None)
+
+    @cached_property
+    def done(self) -> dict[date, date]:
+        """Each planned date that is done, with the day it was logged."""
+        return done_sessions(self.plan, [log.date for _, log in self.logs])
+
+    def last_decisions(self, before: Sequence[Decision] | None = None) -> dict[str, Decision]:
+        """The latest decision for each exercise, among `before` (default: all)."""
+        chosen = self.all_decisions if before is None else before
+        return {d.exercise: d for d in chosen if d.exercise is not None}
+
 
 @dataclass(frozen=True)
 class Today:
-    """What `backchain today` shows: the next session, adjusted, or why there is none."""
+    """What the Today page and `backchain today` show.
+
+    `session` is the session to do next: today's, or on a rest day the week's next one not yet
+    done (which may be done today), or else the next one planned. `done` is what was logged
+    today, when a session was; a day's session is never offered twice.
+    """
 
     day: date
+    plan_start: date
     week: PlanWeek | None
     session: PlannedSession | None
     prescriptions: tuple[Prescription, ...]
@@ -86,15 +110,28 @@ class Today:
     desk_break: DeskBreak | None
     pause: Decision | None
     checkin_due: SessionLog | None
+    done: SessionLog | None = None
+    can_train_today: bool = False  # the session may be logged today
+
+    @property
+    def on_its_day(self) -> bool:
+        return self.session is not None and self.session.date == self.day
 
 
 def start_program(
-    store: Store, *, profile: Profile, start: date, now: datetime, new: bool = False
+    store: Store,
+    *,
+    profile: Profile,
+    start: date,
+    now: datetime,
+    new: bool = False,
+    wordings: Mapping[str, str] | None = None,
 ) -> tuple[Plan, screening.ScreeningResult]:
     """Screen, plan and store a new person; a screening that is not `proceed` stores nothing.
 
     With a program already stored, `new=True` is needed: the earlier data stays, the new
-    program becomes the current one.
+    program becomes the current one. `wordings` names the wording each questionnaire was
+    answered in ("startback", "odi", "rmdq"); Backchain's own paraphrase by default.
     """
     result = check_screening(profile)
     if result is None:
@@ -103,6 +140,7 @@ def start_program(
             "or run `backchain init` without --profile to answer the questions."
         )
     plan = generate_plan(profile, start)
+    wording = dict(wordings or {})
     with store.transaction() as session:
         if repository.latest_person_id(session) is not None and not new:
             raise ProgramError(
@@ -116,10 +154,16 @@ def start_program(
             taken_at=now,
             result=result,
             answers=profile.screening or {},
+            wording=wording.get("startback", PARAPHRASE_WORDING),
         )
         for score, answers in _baseline(profile):
             repository.add_questionnaire(
-                session, person_id=person_id, taken_on=now.date(), score=score, answers=answers
+                session,
+                person_id=person_id,
+                taken_on=now.date(),
+                score=score,
+                answers=answers,
+                wording=wording.get(score.measure.value, PARAPHRASE_WORDING),
             )
         repository.save_plan(session, person_id=person_id, plan=plan, created_at=now)
     return plan, result
@@ -142,66 +186,80 @@ def load_journal(session: Session) -> Journal:
     plan = None if person_id is None else repository.current_plan(session, person_id=person_id)
     if person_id is None or plan is None:
         raise StoreError("No program yet: run `backchain init` to start one.")
-    logs = tuple(repository.session_logs(session, person_id=person_id))
-    checkins = {
-        log_id: checkin
-        for log_id, _ in logs
-        if (checkin := repository.checkin_for(session, log_id=log_id)) is not None
-    }
     return Journal(
         person_id=person_id,
         profile=repository.get_profile(session, person_id=person_id),
         plan=plan,
-        logs=logs,
-        checkins=checkins,
+        logs=tuple(repository.session_logs(session, person_id=person_id)),
+        checkins=repository.checkins(session, person_id=person_id),
         decisions=tuple(repository.decisions(session, person_id=person_id)),
     )
 
 
 def today(store: Store, *, day: date) -> Today:
-    """The session for this day (or the next one planned), in the versions now in use."""
+    """The session for this day (or the next one to do), in the versions now in use."""
     with store.transaction() as session:
         journal = load_journal(session)
     last = journal.logs[-1] if journal.logs else None
     due = last[1] if last and last[0] not in journal.checkins and last[1].date < day else None
     states = current_states(journal.plan, journal.all_decisions)
     loads = {exercise: state.load for exercise, state in states.items()}
-    found = next_session(journal.plan, day)
-    if found is None:
-        return Today(day, None, None, (), loads, journal.plan.desk_break, journal.pause, due)
-    week, planned = found
-    prescriptions = adjusted(planned, week.phase, states, load_catalogue())
+    logged = journal.log_on(day)
+    available = None if logged is not None else session_for(journal.plan, journal.done, day)
+    found = available or next_session(journal.plan, day, journal.done)
+    week, planned = found if found is not None else (None, None)
+    prescriptions: tuple[Prescription, ...] = ()
+    if week is not None and planned is not None:
+        latest = journal.last_decisions()
+        prescriptions = adjusted(
+            planned,
+            week.phase,
+            states,
+            load_catalogue(),
+            last=latest,
+            weeks=len(journal.plan.weeks),
+        )
     return Today(
-        day, week, planned, prescriptions, loads, journal.plan.desk_break, journal.pause, due
+        day=day,
+        plan_start=journal.plan.start,
+        week=week,
+        session=planned,
+        prescriptions=prescriptions,
+        loads=loads,
+        desk_break=journal.plan.desk_break,
+        pause=journal.pause,
+        checkin_due=due,
+        done=None if logged is None else logged[1],
+        can_train_today=available is not None,
     )
 
 
-def planned_for(
-    plan: Plan, earlier: Sequence[SessionLog], day: date
-) -> tuple[PlanWeek, PlannedSession]:
-    """The planned session a log on this day stands for: that day's own, or the week's next one."""
-    index = (day - plan.start).days // ONE_WEEK.days
-    if 0 <= index < len(plan.weeks):
-        week = plan.weeks[index]
-        week_start = plan.start + index * ONE_WEEK
-        done = sum(week_start <= log.date < week_start + ONE_WEEK for log in earlier)
-        exact = [s for s in week.sessions if s.date == day]
-        if exact:
-            return week, exact[0]
-        if done < len(week.sessions):
-            return week, week.sessions[done]
+def slot_for(journal: Journal, day: date, *, earlier: Sequence[SessionLog]) -> Slot:
+    """The planned session a log on this day stands for, after the `earlier` logs."""
+    found = session_for(journal.plan, done_sessions(journal.plan, [e.date for e in earlier]), day)
+    if found is not None:
+        return found
+    upcoming = next_session(journal.plan, day, journal.done)
+    if upcoming is None:
+        raise ProgramError(
+            f"No session is planned for {day.isoformat()}: your plan is complete. "
+            "See `backchain plan` for the whole program."
+        )
     raise ProgramError(
-        f"No session is planned for {day.isoformat()}; see `backchain plan` for your training days."
+        f"No session is left to do on {day.isoformat()}: this week's sessions are done "
+        f"(the next one is on {upcoming[1].date:%A %d %B}). See `backchain plan` for your training days."
     )
 
 
-def _going_into(
+def going_into(
     journal: Journal, day: date, *, earlier: Sequence[SessionLog], before: Sequence[Decision]
 ) -> tuple[tuple[Prescription, ...], dict[str, ExerciseState]]:
     """The prescriptions and exercise states for a session on this day, given what came before."""
-    week, planned = planned_for(journal.plan, earlier, day)
+    week, planned = slot_for(journal, day, earlier=earlier)
     states = current_states(journal.plan, before)
-    return adjusted(planned, week.phase, states, load_catalogue()), states
+    last = journal.last_decisions(before)
+    weeks = len(journal.plan.weeks)
+    return adjusted(planned, week.phase, states, load_catalogue(), last=last, weeks=weeks), states
 
 
 class ToLog(NamedTuple):
@@ -210,38 +268,72 @@ class ToLog(NamedTuple):
     pause: Decision | None
     prescriptions: tuple[Prescription, ...]
     loads: Mapping[str, Load | None]  # the load each exercise is at, when it is loaded
+    logged: SessionLog | None  # the session already logged that day, if any
 
 
 def to_log(store: Store, *, day: date) -> ToLog:
-    """The pause in force, if any, the prescriptions a log on this day is checked against, and
-    the loads in use."""
+    """The pause in force, if any, the prescriptions a log on this day is checked against, the
+    loads in use, and the session already logged that day."""
     with store.transaction() as session:
         journal = load_journal(session)
-    earlier = [log for _, log in journal.logs]
-    prescriptions, states = _going_into(journal, day, earlier=earlier, before=journal.all_decisions)
+    logged = journal.log_on(day)
+    earlier = [log for _, log in journal.logs if log.date < day]
+    prescriptions, states = going_into(journal, day, earlier=earlier, before=journal.all_decisions)
     loads = {exercise: state.load for exercise, state in states.items()}
-    return ToLog(journal.pause, prescriptions, loads)
+    return ToLog(journal.pause, prescriptions, loads, None if logged is None else logged[1])
 
 
-def log_session(store: Store, *, log: SessionLog, now: datetime) -> list[Decision]:
-    """Store a session and decide what the next one holds for each exercise."""
+def log_session(
+    store: Store, *, log: SessionLog, now: datetime, replace: bool = False
+) -> list[Decision]:
+    """Store a session and decide what the next one holds for each exercise.
+
+    One session a day: a second log for the same day is refused, unless `replace` is set, which
+    records it as a correction of the first (see `corrections.replace_session`).
+    """
+    if replace:
+        with store.transaction() as session:
+            logged = load_journal(session).log_on(log.date)
+        if logged is not None:
+            from backchain.journal.corrections import replace_session  # it builds on this module
+
+            return replace_session(store, log=log, now=now)
     with store.transaction() as session:
         journal = load_journal(session)
-        if journal.pause is not None:
-            raise ProgramError(f"Training is paused. {journal.pause.reason}")
-        if any(earlier.date > log.date for _, earlier in journal.logs):
-            raise ProgramError("A later session is already logged; log sessions in date order.")
-        earlier = [logged for _, logged in journal.logs]
-        before = journal.all_decisions
-        prescriptions, _ = _going_into(journal, log.date, earlier=earlier, before=before)
-        _check_log_matches(log, prescriptions)
-        log_id = repository.add_session_log(
-            session, person_id=journal.person_id, log=log, logged_at=now
+        repository.lock_person(session, person_id=journal.person_id)
+        return add_log(session, journal, log, now)
+
+
+def add_log(session: Session, journal: Journal, log: SessionLog, now: datetime) -> list[Decision]:
+    """Store a new log in the caller's transaction: the checks, the row and its decisions."""
+    if journal.pause is not None:
+        raise ProgramError(f"Training is paused. {journal.pause.reason}")
+    if journal.log_on(log.date) is not None:
+        raise ProgramError(
+            f"A session is already logged for {log.date.isoformat()}: one session a day. "
+            "Correct it (`backchain correct`, or History in the app), or log it again with --replace."
         )
-        return _decide(session, journal, log_id, log, earlier=earlier, before=before, checkin=None)
+    if any(earlier.date > log.date for _, earlier in journal.logs):
+        raise ProgramError("A later session is already logged; log sessions in date order.")
+    earlier = [logged for _, logged in journal.logs]
+    before = journal.all_decisions
+    prescriptions, _ = going_into(journal, log.date, earlier=earlier, before=before)
+    check_log_matches(log, prescriptions)
+    log_id = repository.add_session_log(
+        session, person_id=journal.person_id, log=log, logged_at=now
+    )
+    decisions = decide_log(journal, log, earlier=earlier, before=before, checkin=None)
+    repository.replace_decisions(
+        session,
+        person_id=journal.person_id,
+        log_id=log_id,
+        decided_on=log.date,
+        decisions=decisions,
+    )
+    return decisions
 
 
-def _check_log_matches(log: SessionLog, prescriptions: Sequence[Prescription]) -> None:
+def check_log_matches(log: SessionLog, prescriptions: Sequence[Prescription]) -> None:
     planned = {p.exercise for p in prescriptions}
     named = [e.exercise for e in log.exercises] + [s.exercise for s in log.skipped]
     for exercise in named:
@@ -251,19 +343,17 @@ def _check_log_matches(log: SessionLog, prescriptions: Sequence[Prescription]) -
             )
 
 
-def _decide(
-    session: Session,
+def decide_log(
     journal: Journal,
-    log_id: int,
     log: SessionLog,
     *,
     earlier: Sequence[SessionLog],
     before: Sequence[Decision],
     checkin: CheckIn | None,
 ) -> list[Decision]:
-    """Decide the next session from this one, given the state going into it, and store it."""
-    prescriptions, states = _going_into(journal, log.date, earlier=earlier, before=before)
-    decisions = decide_session(
+    """What the next session holds after this one, given the state going into it."""
+    prescriptions, states = going_into(journal, log.date, earlier=earlier, before=before)
+    return decide_session(
         catalogue=load_catalogue(),
         session=log,
         prescriptions=prescriptions,
@@ -272,20 +362,13 @@ def _decide(
         earlier=earlier,
         equipment=journal.profile.equipment,
     )
-    repository.replace_decisions(
-        session,
-        person_id=journal.person_id,
-        log_id=log_id,
-        decided_on=log.date if checkin is None else checkin.date,
-        decisions=decisions,
-    )
-    return decisions
 
 
 def check_in(store: Store, *, checkin: CheckIn) -> list[Decision]:
     """Record the next-morning check-in for the latest session and decide again with it."""
     with store.transaction() as session:
         journal = load_journal(session)
+        repository.lock_person(session, person_id=journal.person_id)
         if not journal.logs or journal.logs[-1][1].date >= checkin.date:
             raise ProgramError(
                 "Nothing to check in on yet: the check-in is for the morning after a logged session."
@@ -297,35 +380,53 @@ def check_in(store: Store, *, checkin: CheckIn) -> list[Decision]:
             return existing  # a pause stands until the person is screened again (`resume`)
         before = [r.decision for r in journal.decisions if r.log_id != log_id]
         earlier = [logged for _, logged in journal.logs[:-1]]
-        return _decide(
-            session, journal, log_id, log, earlier=earlier, before=before, checkin=checkin
+        decisions = decide_log(journal, log, earlier=earlier, before=before, checkin=checkin)
+        repository.replace_decisions(
+            session,
+            person_id=journal.person_id,
+            log_id=log_id,
+            decided_on=checkin.date,
+            decisions=decisions,
         )
+        return decisions
 
 
 def resume(
-    store: Store, *, answers: Mapping[str, object], day: date, now: datetime
+    store: Store,
+    *,
+    answers: Mapping[str, object],
+    day: date,
+    now: datetime,
+    wording: str = PARAPHRASE_WORDING,
 ) -> screening.ScreeningResult:
-    """Screen again after a pause; training resumes only when the screening says `proceed`."""
-    result = screening.screen(screening.parse_answers(answers))
+    """Screen again after a pause; training resumes only when the screening says `proceed`
+    (a clinician's clearance of "see a clinician" flags counts, CLINICAL.md)."""
+    result = screening.screen(screening.parse_answers(answers, today=day))
     if result.verdict is not screening.Verdict.PROCEED:
         raise PlanBlockedError(result.message)
     with store.transaction() as session:
         journal = load_journal(session)
+        repository.lock_person(session, person_id=journal.person_id)
         repository.add_screening(
-            session, person_id=journal.person_id, taken_at=now, result=result, answers=answers
+            session,
+            person_id=journal.person_id,
+            taken_at=now,
+            result=result,
+            answers=answers,
+            wording=wording,
         )
         if journal.pause is not None:
+            found = (
+                "the warning signs you reported have been cleared by a clinician"
+                if result.cleared
+                else "no warning signs"
+            )
             resumed = Decision(
                 exercise=None,
                 kind=DecisionKind.RESUME,
-                reason=f"Screened again on {day.isoformat()} with no warning signs: training resumes.",
+                reason=f"Screened again on {day.isoformat()} with {found}: training resumes.",
             )
-            program_level = [r.decision for r in journal.decisions if r.log_id is None]
-            repository.replace_decisions(
-                session,
-                person_id=journal.person_id,
-                log_id=None,
-                decided_on=day,
-                decisions=[*program_level, resumed],
+            repository.add_decisions(
+                session, person_id=journal.person_id, decided_on=day, decisions=[resumed]
             )
     return result

@@ -4,7 +4,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 
 from backchain.exercises import Dosage, Equipment
 from backchain.outcomes import PainScore
@@ -26,7 +26,10 @@ __all__ = [
     "PlannedSession",
     "Prescription",
     "Profile",
+    "Revision",
+    "RevisionKind",
     "Rpe",
+    "SessionDraft",
     "SessionLog",
     "SetLog",
     "Skip",
@@ -222,6 +225,21 @@ class SessionLog(_Frozen):
         return max([self.pain_after, *(s.pain for e in self.exercises for s in e.sets)])
 
 
+class SessionDraft(_Frozen):
+    """A session in progress: the sets logged and the exercises skipped so far, saved as they are
+    logged, until "Finish" turns it into a `SessionLog`."""
+
+    date: date
+    exercises: tuple[ExerciseLog, ...] = ()
+    skipped: tuple[Skip, ...] = ()
+
+    def sets_for(self, exercise: str) -> tuple[SetLog, ...]:
+        return next((e.sets for e in self.exercises if e.exercise == exercise), ())
+
+    def skip_reason(self, exercise: str) -> str | None:
+        return next((s.reason for s in self.skipped if s.exercise == exercise), None)
+
+
 Compared = Literal["better", "same", "worse"]
 
 
@@ -241,6 +259,7 @@ class DecisionKind(StrEnum):
     REGRESS = "regress"
     PAUSE = "pause"
     RESUME = "resume"  # after a pause, once screening is clear again; never from the engine
+    SWITCH = "switch"  # another version after a change of kit; never from the engine
 
 
 class ExerciseState(_Frozen):
@@ -263,3 +282,23 @@ class Decision(_Frozen):
     reason: str
     variation: str | None = None
     load: Load | None = None
+
+
+class RevisionKind(StrEnum):
+    """A change the person made to what was stored: corrections are recorded, never silent."""
+
+    SET_CHANGED = "set_changed"
+    SET_REMOVED = "set_removed"
+    SESSION_REMOVED = "session_removed"
+    SESSION_REPLACED = "session_replaced"
+    SETTINGS_CHANGED = "settings_changed"
+
+
+class Revision(_Frozen):
+    """One correction or settings change: what it concerned, in words, and the values before and after."""
+
+    kind: RevisionKind
+    day: date | None = None  # the session it concerns, if any
+    summary: Annotated[str, Field(min_length=1, max_length=2000)]
+    before: JsonValue = None
+    after: JsonValue = None

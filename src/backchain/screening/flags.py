@@ -1,7 +1,8 @@
 """The red-flag questions, exactly as listed in CLINICAL.md ("Safety screening").
 
 Sources: NICE NG59 (low back pain and sciatica in over 16s) pathways; IFOMPT International
-Framework for red flags, Finucane et al. 2020, JOSPT 50:350. Red flags have poor diagnostic
+Framework for red flags, Finucane et al. 2020, JOSPT 50:350. Long-standing pain is not a red flag
+in itself: it counts only while no clinician has checked it. Red flags have poor diagnostic
 accuracy on their own, so every reason asks the person to get checked and never names a condition.
 """
 
@@ -114,11 +115,15 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         _CLINICIAN,
         "Back pain after a minor injury with osteoporosis or long-term steroid use",
     ),
+    # CLINICAL.md, "Chronic pain is not a red flag": failing to improve counts only while no
+    # clinician has assessed this back pain (IFOMPT framework: a reason to get assessed).
     RedFlag(
         "not_improving",
-        "Has the pain gone on for a month or more without getting any better?",
+        "Has the pain gone on for a month or more without getting better, and has no doctor or "
+        "physiotherapist checked it yet?",
         _CLINICIAN,
-        "Pain that has not improved after a month",
+        "Pain that has not improved after a month and has not been checked by a clinician",
+        condition="no clinician has checked this back pain yet",
     ),
     RedFlag(
         "pregnancy",

@@ -1,10 +1,12 @@
 """Typed values of screening: red flags, STarT Back answers and the verdict."""
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 __all__ = [
     "Bothersomeness",
+    "Clearance",
     "RedFlag",
     "Risk",
     "ScreeningAnswers",
@@ -53,6 +55,7 @@ class RedFlag:
     reason: str
     over_age: int | None = None
     under_age: int | None = None
+    condition: str | None = None  # when a "yes" counts, in words, beyond the question itself
 
     def applies_at(self, age: int) -> bool:
         """True when a "yes" counts at this age: always, unless the flag is age-bound."""
@@ -72,6 +75,18 @@ class RedFlag:
             parts.append(f"over {self.over_age}")
         return " or ".join(parts) or None
 
+    @property
+    def applies_when(self) -> str | None:
+        """When a "yes" counts, in words, for `--list-flags`; None when it always counts."""
+        age = self.age_condition
+        return f"age {age}" if age is not None else self.condition
+
+    @property
+    def clearable(self) -> bool:
+        """CLINICAL.md: a clinician's clearance lifts a "see a clinician" flag; urgent flags need
+        care the same day and are never cleared in the app."""
+        return self.severity is Verdict.SEE_CLINICIAN
+
 
 @dataclass(frozen=True)
 class StartBackAnswers:
@@ -89,10 +104,21 @@ class StartBackResult:
 
 
 @dataclass(frozen=True)
+class Clearance:
+    """The person's word that a clinician assessed these "see a clinician" flags and cleared them
+    to exercise (CLINICAL.md, "Clearance")."""
+
+    flags: tuple[str, ...]
+    date: date
+    by: str | None = None
+
+
+@dataclass(frozen=True)
 class ScreeningAnswers:
     red_flags: dict[str, bool]
     startback: StartBackAnswers
     age: int
+    clearance: Clearance | None = None
 
 
 @dataclass(frozen=True)
@@ -104,3 +130,5 @@ class ScreeningResult:
     message: str
     flags: tuple[str, ...]
     startback: StartBackResult
+    cleared: tuple[str, ...] = ()  # the raised flags a clinician's clearance covers
+    clearance: Clearance | None = None

@@ -5,7 +5,7 @@ Loading goes through the domain models' own validation, so a row that no longer 
 """
 
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from backchain.programs.models import (
     CheckIn,
@@ -17,6 +17,7 @@ from backchain.programs.models import (
     PlannedSession,
     PlanWeek,
     Prescription,
+    SessionDraft,
     SessionLog,
     SetLog,
     Skip,
@@ -24,6 +25,8 @@ from backchain.programs.models import (
 from backchain.store.models import (
     CheckInRow,
     DecisionRow,
+    DraftRow,
+    DraftSetRow,
     PlannedSessionRow,
     PlanRow,
     PlanWeekRow,
@@ -38,10 +41,14 @@ __all__ = [
     "checkin_row",
     "decision_from_row",
     "decision_row",
+    "draft_from_row",
+    "draft_set_row",
+    "fill_log_row",
     "log_from_row",
     "log_row",
     "plan_from_row",
     "plan_row",
+    "set_columns",
 ]
 
 _N = TypeVar("_N", int, float)
@@ -136,39 +143,60 @@ def plan_from_row(row: PlanRow) -> Plan:
     return Plan(start=row.start, weeks=weeks, desk_break=desk_break)
 
 
-def _set_row(exercise: ExerciseLog, position: int, number: int, logged: SetLog) -> SetLogRow:
+def set_columns(logged: SetLog) -> dict[str, Any]:
+    """A set's values as the columns a logged set and a set in progress both have."""
     load = logged.load
+    return {
+        "reps": logged.reps,
+        "load_kg": None if load is None else load.kg,
+        "load_band": None if load is None or load.band is None else load.band.value,
+        "hold_s": logged.hold_s,
+        "rpe": logged.rpe,
+        "pain": logged.pain,
+        "faults": list(logged.faults),
+    }
+
+
+def _set_row(exercise: ExerciseLog, position: int, number: int, logged: SetLog) -> SetLogRow:
     return SetLogRow(
         exercise_position=position,
         exercise=exercise.exercise,
         variation=exercise.variation,
         set_number=number,
-        reps=logged.reps,
-        load_kg=None if load is None else load.kg,
-        load_band=None if load is None or load.band is None else load.band.value,
-        hold_s=logged.hold_s,
-        rpe=logged.rpe,
-        pain=logged.pain,
-        faults=list(logged.faults),
+        **set_columns(logged),
     )
 
 
 def log_row(log: SessionLog, *, person_id: int, logged_at: datetime) -> SessionLogRow:
-    return SessionLogRow(
-        person_id=person_id,
-        date=log.date,
-        pain_after=log.pain_after,
-        notes=log.notes,
-        logged_at=logged_at,
-        sets=[
-            _set_row(exercise, e_pos, number, logged)
-            for e_pos, exercise in enumerate(log.exercises)
-            for number, logged in enumerate(exercise.sets, start=1)
-        ],
-        skips=[
-            SkipRow(position=pos, exercise=skip.exercise, reason=skip.reason)
-            for pos, skip in enumerate(log.skipped)
-        ],
+    row = SessionLogRow(person_id=person_id, date=log.date, logged_at=logged_at)
+    fill_log_row(row, log)
+    return row
+
+
+def fill_log_row(row: SessionLogRow, log: SessionLog) -> None:
+    """Give a log row the values of `log`: a new row's, or a corrected one's (same id)."""
+    row.date = log.date
+    row.pain_after = log.pain_after
+    row.notes = log.notes
+    row.sets = [
+        _set_row(exercise, e_pos, number, logged)
+        for e_pos, exercise in enumerate(log.exercises)
+        for number, logged in enumerate(exercise.sets, start=1)
+    ]
+    row.skips = [
+        SkipRow(position=pos, exercise=skip.exercise, reason=skip.reason)
+        for pos, skip in enumerate(log.skipped)
+    ]
+
+
+def _set(row: SetLogRow | DraftSetRow) -> SetLog:
+    return SetLog(
+        reps=row.reps,
+        load=_load(row.load_kg, row.load_band),
+        hold_s=row.hold_s,
+        rpe=row.rpe,
+        pain=row.pain,
+        faults=tuple(row.faults),
     )
 
 
@@ -180,17 +208,7 @@ def _exercise_logs(rows: list[SetLogRow]) -> tuple[ExerciseLog, ...]:
         ExerciseLog(
             exercise=sets[0].exercise,
             variation=sets[0].variation,
-            sets=tuple(
-                SetLog(
-                    reps=s.reps,
-                    load=_load(s.load_kg, s.load_band),
-                    hold_s=s.hold_s,
-                    rpe=s.rpe,
-                    pain=s.pain,
-                    faults=tuple(s.faults),
-                )
-                for s in sets
-            ),
+            sets=tuple(_set(s) for s in sets),
         )
         for sets in grouped.values()
     )
@@ -203,6 +221,31 @@ def log_from_row(row: SessionLogRow) -> SessionLog:
         skipped=tuple(Skip(exercise=s.exercise, reason=s.reason) for s in row.skips),
         pain_after=row.pain_after,
         notes=row.notes,
+    )
+
+
+def draft_set_row(exercise: str, variation: str, position: int, logged: SetLog) -> DraftSetRow:
+    return DraftSetRow(
+        position=position, exercise=exercise, variation=variation, **set_columns(logged)
+    )
+
+
+def draft_from_row(row: DraftRow) -> SessionDraft:
+    """The draft's sets grouped by exercise, in the order each exercise was first logged."""
+    grouped: dict[str, list[DraftSetRow]] = {}
+    for set_row in row.sets:  # ordered by position
+        grouped.setdefault(set_row.exercise, []).append(set_row)
+    return SessionDraft(
+        date=row.day,
+        exercises=tuple(
+            ExerciseLog(
+                exercise=exercise,
+                variation=rows[-1].variation,
+                sets=tuple(_set(r) for r in rows),
+            )
+            for exercise, rows in grouped.items()
+        ),
+        skipped=tuple(Skip(exercise=s.exercise, reason=s.reason) for s in row.skips),
     )
 
 
@@ -228,13 +271,20 @@ def checkin_from_row(row: CheckInRow) -> CheckIn:
 
 
 def decision_row(
-    decision: Decision, *, person_id: int, log_id: int | None, decided_on: date, position: int
+    decision: Decision,
+    *,
+    person_id: int,
+    log_id: int | None,
+    decided_on: date,
+    batch: int,
+    position: int,
 ) -> DecisionRow:
     load = decision.load
     return DecisionRow(
         person_id=person_id,
         session_log_id=log_id,
         decided_on=decided_on,
+        batch=batch,
         position=position,
         exercise=decision.exercise,
         kind=decision.kind.value,

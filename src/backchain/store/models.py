@@ -11,16 +11,22 @@ from sqlalchemy import JSON, Dialect, Double, ForeignKey, Index, MetaData, Strin
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
+from backchain.outcomes.models import PARAPHRASE_WORDING
+
 __all__ = [
     "Base",
     "CheckInRow",
     "DecisionRow",
+    "DraftRow",
+    "DraftSetRow",
+    "DraftSkipRow",
     "PersonRow",
     "PlanRow",
     "PlanWeekRow",
     "PlannedSessionRow",
     "PrescriptionRow",
     "QuestionnaireRow",
+    "RevisionRow",
     "ScreeningRow",
     "SessionLogRow",
     "SetLogRow",
@@ -93,7 +99,8 @@ class ScreeningRow(Base):
     person_id: Mapped[int] = _person_fk()
     taken_at: Mapped[datetime]
     verdict: Mapped[str]
-    answers: Mapped[Any] = mapped_column(JSON)
+    answers: Mapped[Any] = mapped_column(JSON)  # with the clearance, when one was recorded
+    wording: Mapped[str] = mapped_column(default=PARAPHRASE_WORDING)  # of the STarT Back items
 
 
 class QuestionnaireRow(Base):
@@ -108,6 +115,9 @@ class QuestionnaireRow(Base):
     band: Mapped[str | None]
     answered: Mapped[int | None]
     answers: Mapped[Any] = mapped_column(JSON)
+    wording: Mapped[str] = mapped_column(
+        default=PARAPHRASE_WORDING
+    )  # of the items the person answered
 
 
 class PlanRow(Base):
@@ -246,9 +256,15 @@ class CheckInRow(Base):
 
 
 class DecisionRow(Base):
-    """A decision; `session_log_id` is NULL for a program-level one (a pause, a resume)."""
+    """A decision; `session_log_id` is NULL for a program-level one (a resume, a settings change).
+
+    Decisions apply in the order of `batch`, then `position`: the decisions made together (after
+    one session, or at one resume) share a batch. A correction recomputes a session's decisions
+    in the batch they had, so they keep their place among the decisions made since.
+    """
 
     __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_person_batch", "person_id", "batch"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -256,6 +272,7 @@ class DecisionRow(Base):
         ForeignKey("session_logs.id", ondelete="CASCADE"), index=True
     )
     decided_on: Mapped[date]
+    batch: Mapped[int]
     position: Mapped[int]
     exercise: Mapped[str | None]
     kind: Mapped[str]
@@ -263,3 +280,72 @@ class DecisionRow(Base):
     variation: Mapped[str | None]
     load_kg: Mapped[float | None]
     load_band: Mapped[str | None]
+
+
+class DraftRow(Base):
+    """A session in progress on one day: its sets and skips are saved as they are logged."""
+
+    __tablename__ = "session_drafts"
+    __table_args__ = (UniqueConstraint("person_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = _person_fk()
+    day: Mapped[date]
+    started_at: Mapped[datetime]
+
+    sets: Mapped[list["DraftSetRow"]] = relationship(
+        order_by="DraftSetRow.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    skips: Mapped[list["DraftSkipRow"]] = relationship(
+        order_by="DraftSkipRow.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+def _draft_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("session_drafts.id", ondelete="CASCADE"))
+
+
+class DraftSetRow(Base):
+    """One set of a session in progress; `position` orders all of the draft's sets as logged."""
+
+    __tablename__ = "draft_sets"
+    __table_args__ = (UniqueConstraint("draft_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = _draft_fk()
+    position: Mapped[int]
+    exercise: Mapped[str]
+    variation: Mapped[str]
+    reps: Mapped[int | None]
+    load_kg: Mapped[float | None]
+    load_band: Mapped[str | None]
+    hold_s: Mapped[float | None]
+    rpe: Mapped[int]
+    pain: Mapped[int]
+    faults: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class DraftSkipRow(Base):
+    __tablename__ = "draft_skips"
+    __table_args__ = (UniqueConstraint("draft_id", "exercise"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = _draft_fk()
+    exercise: Mapped[str]
+    reason: Mapped[str]
+
+
+class RevisionRow(Base):
+    """A change to stored data the person made afterwards: a correction or new settings."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (Index("ix_revisions_person_made", "person_id", "made_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = _person_fk()
+    made_at: Mapped[datetime]
+    kind: Mapped[str]
+    day: Mapped[date | None]  # the session it concerns, if any
+    summary: Mapped[str]
+    before: Mapped[Any] = mapped_column(JSON(none_as_null=True), nullable=True)
+    after: Mapped[Any] = mapped_column(JSON(none_as_null=True), nullable=True)

@@ -12,48 +12,87 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from backchain.errors import StoreError
-from backchain.outcomes.models import Measure, Score
-from backchain.programs.models import CheckIn, Decision, Plan, Profile, SessionLog
+from backchain.outcomes.models import PARAPHRASE_WORDING, Measure, Score
+from backchain.programs.models import (
+    CheckIn,
+    Decision,
+    Plan,
+    Profile,
+    Revision,
+    SessionDraft,
+    SessionLog,
+    SetLog,
+)
 from backchain.screening.models import ScreeningResult
 from backchain.store.mapping import (
     checkin_from_row,
     checkin_row,
     decision_from_row,
     decision_row,
+    draft_from_row,
+    draft_set_row,
+    fill_log_row,
     log_from_row,
     log_row,
     plan_from_row,
     plan_row,
+    set_columns,
 )
 from backchain.store.models import (
+    Base,
     CheckInRow,
     DecisionRow,
+    DraftRow,
+    DraftSetRow,
+    DraftSkipRow,
     PersonRow,
     PlannedSessionRow,
     PlanRow,
     PlanWeekRow,
     QuestionnaireRow,
+    RevisionRow,
     ScreeningRow,
     SessionLogRow,
 )
 
 __all__ = [
     "DecisionRecord",
+    "QuestionnaireRecord",
+    "RevisionRecord",
+    "ScreeningRecord",
+    "add_decisions",
+    "add_draft_set",
     "add_person",
     "add_questionnaire",
+    "add_revision",
     "add_screening",
     "add_session_log",
     "checkin_for",
+    "checkins",
     "current_plan",
     "decisions",
+    "delete_draft",
+    "delete_everything",
+    "delete_session_log",
+    "draft",
+    "drafts",
     "get_profile",
     "latest_person_id",
     "latest_screening",
+    "lock_person",
+    "questionnaire_records",
     "questionnaires",
+    "remove_draft_set",
     "replace_decisions",
+    "replace_draft_set",
+    "replace_session_log",
+    "revisions",
     "save_plan",
+    "screenings",
     "session_logs",
     "set_checkin",
+    "set_draft_skip",
+    "update_profile",
 ]
 
 # Loading a whole plan or log in a few queries instead of one per week and session.
@@ -67,11 +106,34 @@ LOG_TREE = (selectinload(SessionLogRow.sets), selectinload(SessionLogRow.skips))
 
 @dataclass(frozen=True)
 class DecisionRecord:
-    """A stored decision: the session log it followed (None for a program-level one) and when."""
+    """A stored decision: the session log it followed (None for a program-level one), when, and
+    the batch of decisions it was made with (see `DecisionRow`)."""
 
     log_id: int | None
     decided_on: date
     decision: Decision
+    batch: int = 0
+
+
+@dataclass(frozen=True)
+class ScreeningRecord:
+    taken_at: datetime
+    verdict: str  # a `Verdict` value
+    answers: Mapping[str, object]  # with "clearance", when one was recorded
+    wording: str
+
+
+@dataclass(frozen=True)
+class QuestionnaireRecord:
+    taken_on: date
+    score: Score
+    wording: str
+
+
+@dataclass(frozen=True)
+class RevisionRecord:
+    made_at: datetime
+    revision: Revision
 
 
 def add_person(session: Session, *, profile: Profile, created_at: datetime) -> int:
@@ -79,6 +141,20 @@ def add_person(session: Session, *, profile: Profile, created_at: datetime) -> i
     session.add(row)
     session.flush()
     return row.id
+
+
+def lock_person(session: Session, *, person_id: int) -> None:
+    """Take the person's row lock (PostgreSQL), so two writes for one person run one after the
+    other; SQLite already takes the whole database's write lock when a transaction begins."""
+    session.execute(select(PersonRow.id).where(PersonRow.id == person_id).with_for_update())
+
+
+def update_profile(session: Session, *, person_id: int, profile: Profile) -> None:
+    row = session.get(PersonRow, person_id)
+    if row is None:
+        raise StoreError(f"No person with id {person_id} is stored; start a program first.")
+    row.profile = profile.model_dump(mode="json")
+    session.flush()
 
 
 def latest_person_id(session: Session) -> int | None:
@@ -100,6 +176,7 @@ def add_screening(
     taken_at: datetime,
     result: ScreeningResult,
     answers: Mapping[str, object],
+    wording: str = PARAPHRASE_WORDING,
 ) -> None:
     session.add(
         ScreeningRow(
@@ -107,9 +184,20 @@ def add_screening(
             taken_at=taken_at,
             verdict=result.verdict.value,
             answers=dict(answers),
+            wording=wording,
         )
     )
     session.flush()
+
+
+def screenings(session: Session, *, person_id: int) -> list[ScreeningRecord]:
+    """Every screening, oldest first."""
+    rows = session.scalars(
+        select(ScreeningRow)
+        .where(ScreeningRow.person_id == person_id)
+        .order_by(ScreeningRow.taken_at, ScreeningRow.id)
+    )
+    return [ScreeningRecord(r.taken_at, r.verdict, r.answers, r.wording) for r in rows]
 
 
 def latest_screening(session: Session, *, person_id: int) -> tuple[datetime, str] | None:
@@ -125,7 +213,13 @@ def latest_screening(session: Session, *, person_id: int) -> tuple[datetime, str
 
 
 def add_questionnaire(
-    session: Session, *, person_id: int, taken_on: date, score: Score, answers: object
+    session: Session,
+    *,
+    person_id: int,
+    taken_on: date,
+    score: Score,
+    answers: object,
+    wording: str = PARAPHRASE_WORDING,
 ) -> None:
     session.add(
         QuestionnaireRow(
@@ -136,22 +230,29 @@ def add_questionnaire(
             band=score.band,
             answered=score.answered,
             answers=answers,
+            wording=wording,
         )
     )
     session.flush()
 
 
-def questionnaires(session: Session, *, person_id: int) -> list[tuple[date, Score]]:
-    """Every scored questionnaire, oldest first."""
+def questionnaire_records(session: Session, *, person_id: int) -> list[QuestionnaireRecord]:
+    """Every scored questionnaire with the wording it was answered in, oldest first."""
     rows = session.scalars(
         select(QuestionnaireRow)
         .where(QuestionnaireRow.person_id == person_id)
         .order_by(QuestionnaireRow.taken_on, QuestionnaireRow.id)
     )
-    return [
-        (row.taken_on, Score(Measure(row.measure), row.score, row.band, row.answered))
-        for row in rows
-    ]
+    return [QuestionnaireRecord(r.taken_on, _score(r), r.wording) for r in rows]
+
+
+def _score(row: QuestionnaireRow) -> Score:
+    return Score(Measure(row.measure), row.score, row.band, row.answered)
+
+
+def questionnaires(session: Session, *, person_id: int) -> list[tuple[date, Score]]:
+    """Every scored questionnaire, oldest first."""
+    return [(r.taken_on, r.score) for r in questionnaire_records(session, person_id=person_id)]
 
 
 def save_plan(session: Session, *, person_id: int, plan: Plan, created_at: datetime) -> int:
@@ -198,6 +299,24 @@ def session_logs(session: Session, *, person_id: int) -> list[tuple[int, Session
     return [(row.id, log_from_row(row)) for row in rows]
 
 
+def replace_session_log(session: Session, *, log_id: int, log: SessionLog) -> None:
+    """Give a stored log corrected values; its id, and so its check-in, stay the same."""
+    row = session.get(SessionLogRow, log_id, options=LOG_TREE)
+    if row is None:
+        raise StoreError(f"No session log with id {log_id} is stored.")
+    # Old sets and skips go first: the new ones reuse their positions.
+    row.sets, row.skips = [], []
+    session.flush()
+    fill_log_row(row, log)
+    session.flush()
+
+
+def delete_session_log(session: Session, *, log_id: int) -> None:
+    """Remove a log with its sets, skips, check-in and decisions."""
+    session.execute(delete(SessionLogRow).where(SessionLogRow.id == log_id))
+    session.flush()
+
+
 def set_checkin(session: Session, *, log_id: int, checkin: CheckIn) -> None:
     """The check-in after a session; there is one per session log, so a second replaces it."""
     session.execute(delete(CheckInRow).where(CheckInRow.session_log_id == log_id))
@@ -210,39 +329,227 @@ def checkin_for(session: Session, *, log_id: int) -> CheckIn | None:
     return None if row is None else checkin_from_row(row)
 
 
+def checkins(session: Session, *, person_id: int) -> dict[int, CheckIn]:
+    """Every check-in, by the id of the session log it follows, in one query."""
+    rows = session.scalars(
+        select(CheckInRow).join(SessionLogRow).where(SessionLogRow.person_id == person_id)
+    )
+    return {row.session_log_id: checkin_from_row(row) for row in rows}
+
+
+def _next_batch(session: Session, person_id: int) -> int:
+    latest = session.scalar(
+        select(func.max(DecisionRow.batch)).where(DecisionRow.person_id == person_id)
+    )
+    return 1 if latest is None else latest + 1
+
+
 def replace_decisions(
     session: Session,
     *,
     person_id: int,
-    log_id: int | None,
+    log_id: int,
     decided_on: date,
     decisions: Sequence[Decision],
+    batch: int | None = None,
 ) -> None:
     """Store the decisions that follow a session log, replacing any stored for it before.
 
-    With `log_id` None these are the program-level decisions, and they replace all of the
-    person's earlier program-level ones.
+    They go in `batch` (a correction keeps a session's place among later decisions), or after
+    every decision stored so far.
     """
-    if log_id is not None and session.get(SessionLogRow, log_id) is None:
+    if session.get(SessionLogRow, log_id) is None:
         raise StoreError(f"No session log with id {log_id} is stored.")
-    same_log = (
-        DecisionRow.session_log_id.is_(None)
-        if log_id is None
-        else DecisionRow.session_log_id == log_id
+    session.execute(
+        delete(DecisionRow).where(
+            DecisionRow.person_id == person_id, DecisionRow.session_log_id == log_id
+        )
     )
-    session.execute(delete(DecisionRow).where(DecisionRow.person_id == person_id, same_log))
+    _add_batch(session, person_id, log_id, decided_on, decisions, batch)
+
+
+def add_decisions(
+    session: Session, *, person_id: int, decided_on: date, decisions: Sequence[Decision]
+) -> None:
+    """Store program-level decisions (a resume, a settings change) after all earlier ones."""
+    _add_batch(session, person_id, None, decided_on, decisions, None)
+
+
+def _add_batch(
+    session: Session,
+    person_id: int,
+    log_id: int | None,
+    decided_on: date,
+    decisions: Sequence[Decision],
+    batch: int | None,
+) -> None:
+    number = _next_batch(session, person_id) if batch is None else batch
     session.add_all(
-        decision_row(d, person_id=person_id, log_id=log_id, decided_on=decided_on, position=pos)
+        decision_row(
+            d,
+            person_id=person_id,
+            log_id=log_id,
+            decided_on=decided_on,
+            batch=number,
+            position=pos,
+        )
         for pos, d in enumerate(decisions)
     )
     session.flush()
 
 
 def decisions(session: Session, *, person_id: int) -> list[DecisionRecord]:
-    """Every stored decision in the order it was stored, so later ones override earlier ones."""
+    """Every stored decision in the order it applies, so later ones override earlier ones."""
     rows = session.scalars(
-        select(DecisionRow).where(DecisionRow.person_id == person_id).order_by(DecisionRow.id)
+        select(DecisionRow)
+        .where(DecisionRow.person_id == person_id)
+        .order_by(DecisionRow.batch, DecisionRow.position, DecisionRow.id)
     )
     return [
-        DecisionRecord(row.session_log_id, row.decided_on, decision_from_row(row)) for row in rows
+        DecisionRecord(row.session_log_id, row.decided_on, decision_from_row(row), row.batch)
+        for row in rows
     ]
+
+
+# -- sessions in progress -------------------------------------------------------------------
+
+
+def _draft_row(session: Session, person_id: int, day: date) -> DraftRow | None:
+    return session.scalars(
+        select(DraftRow)
+        .where(DraftRow.person_id == person_id, DraftRow.day == day)
+        .options(selectinload(DraftRow.sets), selectinload(DraftRow.skips))
+    ).first()
+
+
+def draft(session: Session, *, person_id: int, day: date) -> SessionDraft | None:
+    """The session in progress on this day, if one was started."""
+    row = _draft_row(session, person_id, day)
+    return None if row is None else draft_from_row(row)
+
+
+def drafts(session: Session, *, person_id: int) -> list[tuple[datetime, SessionDraft]]:
+    """Every session in progress with when it was started, by day."""
+    rows = session.scalars(
+        select(DraftRow)
+        .where(DraftRow.person_id == person_id)
+        .order_by(DraftRow.day)
+        .options(selectinload(DraftRow.sets), selectinload(DraftRow.skips))
+    )
+    return [(row.started_at, draft_from_row(row)) for row in rows]
+
+
+def _open_draft(session: Session, person_id: int, day: date, now: datetime) -> DraftRow:
+    row = _draft_row(session, person_id, day)
+    if row is None:
+        row = DraftRow(person_id=person_id, day=day, started_at=now)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def add_draft_set(
+    session: Session,
+    *,
+    person_id: int,
+    day: date,
+    exercise: str,
+    variation: str,
+    logged: SetLog,
+    now: datetime,
+) -> None:
+    """Save a set of the session in progress; it clears a skip of the same exercise."""
+    row = _open_draft(session, person_id, day, now)
+    position = max((s.position for s in row.sets), default=-1) + 1
+    row.sets.append(draft_set_row(exercise, variation, position, logged))
+    row.skips = [s for s in row.skips if s.exercise != exercise]
+    session.flush()
+
+
+def _draft_set(row: DraftRow | None, exercise: str, number: int) -> DraftSetRow:
+    """The `number`-th set (from 1) logged for the exercise in the draft."""
+    found = [] if row is None else [s for s in row.sets if s.exercise == exercise]
+    if not 1 <= number <= len(found):
+        raise StoreError(f"There is no set {number} of this exercise in the session in progress.")
+    return found[number - 1]
+
+
+def replace_draft_set(
+    session: Session, *, person_id: int, day: date, exercise: str, number: int, logged: SetLog
+) -> None:
+    row = _draft_set(_draft_row(session, person_id, day), exercise, number)
+    for name, value in set_columns(logged).items():
+        setattr(row, name, value)
+    session.flush()
+
+
+def remove_draft_set(
+    session: Session, *, person_id: int, day: date, exercise: str, number: int
+) -> None:
+    draft_row = _draft_row(session, person_id, day)
+    target = _draft_set(draft_row, exercise, number)
+    assert draft_row is not None  # _draft_set found a set in it
+    draft_row.sets.remove(target)
+    session.flush()
+
+
+def set_draft_skip(
+    session: Session, *, person_id: int, day: date, exercise: str, reason: str, now: datetime
+) -> None:
+    """Mark an exercise skipped with the person's reason; its sets in progress are dropped."""
+    row = _open_draft(session, person_id, day, now)
+    row.sets = [s for s in row.sets if s.exercise != exercise]
+    row.skips = [s for s in row.skips if s.exercise != exercise]
+    session.flush()
+    row.skips.append(DraftSkipRow(exercise=exercise, reason=reason))
+    session.flush()
+
+
+def delete_draft(session: Session, *, person_id: int, day: date) -> None:
+    session.execute(delete(DraftRow).where(DraftRow.person_id == person_id, DraftRow.day == day))
+    session.flush()
+
+
+# -- revisions and erasing -------------------------------------------------------------------
+
+
+def add_revision(
+    session: Session, *, person_id: int, made_at: datetime, revision: Revision
+) -> None:
+    session.add(
+        RevisionRow(
+            person_id=person_id,
+            made_at=made_at,
+            kind=revision.kind.value,
+            day=revision.day,
+            summary=revision.summary,
+            before=revision.before,
+            after=revision.after,
+        )
+    )
+    session.flush()
+
+
+def revisions(session: Session, *, person_id: int) -> list[RevisionRecord]:
+    """Every correction and settings change, oldest first."""
+    rows = session.scalars(
+        select(RevisionRow)
+        .where(RevisionRow.person_id == person_id)
+        .order_by(RevisionRow.made_at, RevisionRow.id)
+    )
+    return [
+        RevisionRecord(
+            row.made_at,
+            Revision(
+                kind=row.kind, day=row.day, summary=row.summary, before=row.before, after=row.after
+            ),
+        )
+        for row in rows
+    ]
+
+
+def delete_everything(session: Session) -> None:
+    """Every row of every table, children first; the schema stays."""
+    for table in reversed(Base.metadata.sorted_tables):
+        session.execute(table.delete())
+    session.expunge_all()

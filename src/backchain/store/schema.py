@@ -1,4 +1,4 @@
-"""The export file's schema, version 2: everything stored, nested by person, without database ids.
+"""The export file's schema, version 3: everything stored, nested by person, without database ids.
 
 Entries extend the domain models, so an imported file passes the same validation as a value
 typed in by the person (a pain of 11 is refused here as it is at the keyboard).
@@ -17,25 +17,37 @@ from pydantic import (
     model_validator,
 )
 
-from backchain.outcomes.models import Measure
-from backchain.programs.models import CheckIn, Decision, Plan, Profile, SessionLog
+from backchain.outcomes.models import PARAPHRASE_WORDING, Measure
+from backchain.programs.models import (
+    CheckIn,
+    Decision,
+    Plan,
+    Profile,
+    Revision,
+    SessionDraft,
+    SessionLog,
+)
 from backchain.screening.models import Verdict
 
 __all__ = [
     "EXPORT_FORMAT",
     "EXPORT_VERSION",
     "DecisionEntry",
+    "DraftEntry",
     "ExportFile",
     "LogReference",
     "PersonEntry",
     "PlanEntry",
     "QuestionnaireEntry",
+    "RevisionEntry",
     "ScreeningEntry",
     "SessionLogEntry",
 ]
 
 EXPORT_FORMAT = "backchain-export"
-EXPORT_VERSION = 2  # 2: sets carry their form faults; version 1 files still import
+# 2: sets carry their form faults. 3: sessions in progress, corrections and settings changes,
+# and the wording questionnaires were answered in. Earlier versions still import.
+EXPORT_VERSION = 3
 Index = Annotated[int, Field(ge=0)]
 
 
@@ -46,7 +58,8 @@ class _Entry(BaseModel):
 class ScreeningEntry(_Entry):
     taken_at: AwareDatetime
     verdict: Verdict
-    answers: dict[str, JsonValue]
+    answers: dict[str, JsonValue]  # with "clearance", when one was recorded
+    wording: str = PARAPHRASE_WORDING  # of the STarT Back items
 
 
 class QuestionnaireEntry(_Entry):
@@ -56,6 +69,7 @@ class QuestionnaireEntry(_Entry):
     band: str | None = None
     answered: Annotated[int, Field(ge=0)] | None = None
     answers: JsonValue
+    wording: str = PARAPHRASE_WORDING
 
 
 class PlanEntry(Plan):
@@ -66,6 +80,14 @@ class PlanEntry(Plan):
 class SessionLogEntry(SessionLog):
     logged_at: AwareDatetime
     checkin: CheckIn | None = None
+
+
+class DraftEntry(SessionDraft):
+    started_at: AwareDatetime
+
+
+class RevisionEntry(Revision):
+    made_at: AwareDatetime
 
 
 class LogReference(_Entry):
@@ -87,7 +109,9 @@ class PersonEntry(_Entry):
     questionnaires: list[QuestionnaireEntry] = []
     plans: list[PlanEntry] = []
     session_logs: list[SessionLogEntry] = []
-    decisions: list[DecisionEntry] = []
+    decisions: list[DecisionEntry] = []  # in the order they apply
+    drafts: list[DraftEntry] = []
+    revisions: list[RevisionEntry] = []
 
     @model_validator(mode="after")
     def _one_current_plan(self) -> Self:
@@ -116,5 +140,5 @@ class PersonEntry(_Entry):
 
 class ExportFile(_Entry):
     format: Literal["backchain-export"]
-    version: Literal[1, 2]
+    version: Literal[1, 2, 3]
     people: list[PersonEntry]

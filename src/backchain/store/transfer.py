@@ -6,7 +6,6 @@ document before it writes anything, so a refused import changes nothing.
 """
 
 import json
-from collections import Counter
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -15,7 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backchain.errors import ImportRefusedError
-from backchain.programs.models import Decision, Plan, Profile, SessionLog
+from backchain.programs.models import Decision, Plan, Profile, SessionDraft, SessionLog
+from backchain.store import repository
 from backchain.store.mapping import (
     checkin_from_row,
     checkin_row,
@@ -41,11 +41,13 @@ from backchain.store.schema import (
     EXPORT_FORMAT,
     EXPORT_VERSION,
     DecisionEntry,
+    DraftEntry,
     ExportFile,
     LogReference,
     PersonEntry,
     PlanEntry,
     QuestionnaireEntry,
+    RevisionEntry,
     ScreeningEntry,
     SessionLogEntry,
 )
@@ -79,7 +81,9 @@ def _person_entry(session: Session, person: PersonRow) -> PersonEntry:
         created_at=person.created_at,
         profile=Profile.model_validate(person.profile),
         screenings=[
-            ScreeningEntry(taken_at=row.taken_at, verdict=row.verdict, answers=row.answers)
+            ScreeningEntry(
+                taken_at=row.taken_at, verdict=row.verdict, answers=row.answers, wording=row.wording
+            )
             for row in session.scalars(
                 select(ScreeningRow)
                 .where(ScreeningRow.person_id == person.id)
@@ -97,6 +101,14 @@ def _person_entry(session: Session, person: PersonRow) -> PersonEntry:
         plans=_plan_entries(session, person.id),
         session_logs=_log_entries(session, person.id, logs),
         decisions=_decision_entries(session, person.id, logs),
+        drafts=[
+            _extend(DraftEntry, draft, started_at=started_at)
+            for started_at, draft in repository.drafts(session, person_id=person.id)
+        ],
+        revisions=[
+            _extend(RevisionEntry, record.revision, made_at=record.made_at)
+            for record in repository.revisions(session, person_id=person.id)
+        ],
     )
 
 
@@ -134,7 +146,9 @@ def _decision_entries(
     """Decisions point at their session log by its place in `logs`, not by database id."""
     references = {log.id: LogReference(index=i, date=log.date) for i, log in enumerate(logs)}
     rows = session.scalars(
-        select(DecisionRow).where(DecisionRow.person_id == person_id).order_by(DecisionRow.id)
+        select(DecisionRow)
+        .where(DecisionRow.person_id == person_id)
+        .order_by(DecisionRow.batch, DecisionRow.position, DecisionRow.id)
     )
     return [
         _extend(
@@ -155,6 +169,7 @@ def _questionnaire_entry(row: QuestionnaireRow) -> QuestionnaireEntry:
         band=row.band,
         answered=row.answered,
         answers=row.answers,
+        wording=row.wording,
     )
 
 
@@ -263,6 +278,7 @@ def _import_person(session: Session, entry: PersonEntry) -> None:
             taken_at=screening.taken_at,
             verdict=screening.verdict.value,
             answers=screening.answers,
+            wording=screening.wording,
         )
         for screening in entry.screenings
     )
@@ -275,6 +291,7 @@ def _import_person(session: Session, entry: PersonEntry) -> None:
             band=questionnaire.band,
             answered=questionnaire.answered,
             answers=questionnaire.answers,
+            wording=questionnaire.wording,
         )
         for questionnaire in entry.questionnaires
     )
@@ -284,7 +301,37 @@ def _import_person(session: Session, entry: PersonEntry) -> None:
         session.add(row)
     log_ids = [_import_log(session, person.id, log) for log in entry.session_logs]
     _import_decisions(session, person.id, entry.decisions, log_ids)
+    for draft in entry.drafts:
+        _import_draft(session, person.id, draft)
+    for revision in entry.revisions:
+        repository.add_revision(
+            session, person_id=person.id, made_at=revision.made_at, revision=revision
+        )
     session.flush()
+
+
+def _import_draft(session: Session, person_id: int, entry: DraftEntry) -> None:
+    draft = _domain(SessionDraft, entry)
+    for exercise in draft.exercises:
+        for logged in exercise.sets:
+            repository.add_draft_set(
+                session,
+                person_id=person_id,
+                day=draft.date,
+                exercise=exercise.exercise,
+                variation=exercise.variation,
+                logged=logged,
+                now=entry.started_at,
+            )
+    for skip in draft.skipped:
+        repository.set_draft_skip(
+            session,
+            person_id=person_id,
+            day=draft.date,
+            exercise=skip.exercise,
+            reason=skip.reason,
+            now=entry.started_at,
+        )
 
 
 def _import_log(session: Session, person_id: int, entry: SessionLogEntry) -> int:
@@ -299,17 +346,21 @@ def _import_log(session: Session, person_id: int, entry: SessionLogEntry) -> int
 def _import_decisions(
     session: Session, person_id: int, entries: list[DecisionEntry], log_ids: list[int]
 ) -> None:
-    # Positions count within each log's batch of decisions, as `replace_decisions` stores them.
-    batches: Counter[int | None] = Counter()
+    # Entries come in the order they apply; the decisions made together (one log's, or one
+    # program-level change's) are consecutive and share a batch, as the repository stores them.
+    batch, position, last = 0, 0, None
     for entry in entries:
         log_id = None if entry.session_log is None else log_ids[entry.session_log.index]
+        if (log_id, entry.decided_on) != last:
+            batch, position, last = batch + 1, 0, (log_id, entry.decided_on)
         session.add(
             decision_row(
                 _domain(Decision, entry),
                 person_id=person_id,
                 log_id=log_id,
                 decided_on=entry.decided_on,
-                position=batches[log_id],
+                batch=batch,
+                position=position,
             )
         )
-        batches[log_id] += 1
+        position += 1

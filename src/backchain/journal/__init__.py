@@ -1,0 +1,35 @@
+"""The person's training journal: each user action as one transaction, shared by the CLI and the
+web app. The rules live in the domain packages; the journal loads, decides and saves.
+
+    core         the journal's state, starting a program, the day's session, logging, check-in, resume
+    drafts       the session in progress, saved set by set, finished into a log
+    corrections  a logged set or session corrected or removed, decisions made again
+    settings     new training days, kit, minutes or weeks; erasing everything
+    history      everything done and answered, for reading back
+"""
+
+from backchain.journal.core import (
+    Journal,
+    Today,
+    ToLog,
+    check_in,
+    load_journal,
+    log_session,
+    resume,
+    start_program,
+    to_log,
+    today,
+)
+
+__all__ = [
+    "Journal",
+    "ToLog",
+    "Today",
+    "check_in",
+    "load_journal",
+    "log_session",
+    "resume",
+    "start_program",
+    "to_log",
+    "today",
+]
