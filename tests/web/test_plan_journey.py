@@ -151,10 +151,11 @@ def test_onboarding_from_home_to_the_plan(fresh: Page) -> None:
     fresh.get_by_role("button", name="Next: baseline").click()
 
     expect(fresh.get_by_role("heading", level=1)).to_have_text("Your starting point")
-    _group(fresh, "Which questionnaire?").get_by_label("Oswestry Disability Index (ODI)").check()
-    fresh.get_by_label("Section 1: Pain intensity").select_option("2")
-    fresh.get_by_label("Section 5: Sitting").select_option("3")
-    fresh.get_by_role("button", name="Make my plan").click()
+    fresh.locator("summary", has_text="Oswestry Disability Index (ODI)").click()
+    _group(fresh, "Section 1: Pain intensity").get_by_label("My pain right now is moderate.").check()
+    sitting = "My back stops me sitting for more than half an hour."
+    _group(fresh, "Section 5: Sitting").get_by_label(sitting).check()
+    fresh.get_by_role("button", name="Make my plan with the ODI").click()
 
     expect(fresh).to_have_url(re.compile(r"/plan$"))
     expect(fresh.get_by_role("heading", level=1)).to_have_text("Your 12-week plan")

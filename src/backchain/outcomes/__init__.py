@@ -1,10 +1,28 @@
-"""Outcome measures: pain (NRS), disability (ODI, RMDQ) and clinically important change."""
+"""Outcome measures: pain (NRS), disability (ODI, RMDQ) and clinically important change, and the
+wording a questionnaire is asked in (Backchain's own paraphrase, or one loaded from a file)."""
 
-from backchain.outcomes.models import Change, Direction, Measure, PainScore, Score
+from backchain.outcomes.models import (
+    PARAPHRASE_WORDING,
+    Change,
+    Direction,
+    Item,
+    Measure,
+    PainScore,
+    Questionnaire,
+    Score,
+    Wording,
+)
+from backchain.outcomes.paraphrase import (
+    ODI_PARAPHRASE,
+    ODI_STATEMENTS,
+    RMDQ_PARAPHRASE,
+    RMDQ_STATEMENTS,
+)
 from backchain.outcomes.scoring import (
     MCID_PERCENT,
     MCID_POINTS,
     ODI_BANDS,
+    ODI_SECTION_MAX,
     ODI_SECTION_TOPICS,
     ODI_SECTIONS,
     RMDQ_ITEMS,
@@ -14,22 +32,47 @@ from backchain.outcomes.scoring import (
     score_odi,
     score_rmdq,
 )
+from backchain.outcomes.wording import (
+    MAX_NAME_CHARS,
+    OFFICIAL_WORDING,
+    WordingError,
+    load_wording,
+    parse_wording,
+    wording_file,
+    wording_in,
+)
 
 __all__ = [
+    "MAX_NAME_CHARS",
     "MCID_PERCENT",
     "MCID_POINTS",
     "ODI_BANDS",
+    "ODI_PARAPHRASE",
     "ODI_SECTIONS",
+    "ODI_SECTION_MAX",
     "ODI_SECTION_TOPICS",
+    "ODI_STATEMENTS",
+    "OFFICIAL_WORDING",
+    "PARAPHRASE_WORDING",
     "RMDQ_ITEMS",
+    "RMDQ_PARAPHRASE",
+    "RMDQ_STATEMENTS",
     "Change",
     "Direction",
+    "Item",
     "Measure",
     "PainScore",
+    "Questionnaire",
     "Score",
+    "Wording",
+    "WordingError",
     "change",
+    "load_wording",
+    "parse_wording",
     "score_answers",
     "score_nrs",
     "score_odi",
     "score_rmdq",
+    "wording_file",
+    "wording_in",
 ]

@@ -16,6 +16,7 @@ __all__ = [
     "MCID_POINTS",
     "ODI_BANDS",
     "ODI_SECTIONS",
+    "ODI_SECTION_MAX",
     "ODI_SECTION_TOPICS",
     "RMDQ_ITEMS",
     "change",
@@ -27,8 +28,8 @@ __all__ = [
 
 NRS_MAX = 10
 ODI_SECTIONS = 10
-# The ODI's section topics (Fairbank & Pynsent 2000). The statements under each are the
-# authors' wording; Backchain shows the topics and asks 0 (no problem) to 5 (the most severe).
+# The ODI's section topics (Fairbank & Pynsent 2000). Under each, Backchain asks six statements
+# in its own words (`paraphrase.ODI_STATEMENTS`), 0 (no problem) to 5 (the most severe).
 ODI_SECTION_TOPICS = (
     "Pain intensity",
     "Personal care (washing, dressing)",
