@@ -66,7 +66,8 @@ def test_a_finished_day_is_done_and_never_offered_again(started: Store) -> None:
     after = journal.today(started, day=MONDAY)
     assert after.done is not None
     assert after.can_train_today is False
-    assert after.session is not None and after.session.date == WEDNESDAY
+    assert after.session is not None
+    assert after.session.date == WEDNESDAY
     with pytest.raises(ProgramError, match="already logged for 2026-01-05: one session a day"):
         journal.log_session(started, log=a_log(started, MONDAY), now=NOW)
 
@@ -74,12 +75,14 @@ def test_a_finished_day_is_done_and_never_offered_again(started: Store) -> None:
 def test_a_rest_day_log_stands_for_the_weeks_next_session(started: Store) -> None:
     journal.log_session(started, log=a_log(started, MONDAY), now=NOW)
     tuesday = journal.today(started, day=TUESDAY)
-    assert tuesday.session is not None and tuesday.session.date == WEDNESDAY
+    assert tuesday.session is not None
+    assert tuesday.session.date == WEDNESDAY
     assert (tuesday.on_its_day, tuesday.can_train_today) == (False, True)
     journal.log_session(started, log=a_log(started, TUESDAY), now=NOW)
     # Wednesday's session was done on Tuesday: on Wednesday, Friday's is the one left.
     wednesday = journal.today(started, day=WEDNESDAY)
-    assert wednesday.session is not None and wednesday.session.date == FRIDAY
+    assert wednesday.session is not None
+    assert wednesday.session.date == FRIDAY
     journal.log_session(started, log=a_log(started, WEDNESDAY), now=NOW)
     thursday = journal.today(started, day=WEDNESDAY + timedelta(days=1))
     assert thursday.can_train_today is False  # the week's three sessions are done
@@ -212,8 +215,11 @@ def test_new_days_make_the_future_again_and_keep_the_past(started: Store) -> Non
     )
     dates = [s.date for week in plan.weeks for s in week.sessions]
     assert dates[0] == MONDAY  # past: as it was
+    # This week keeps Monday and gets one of the new days: two sessions, as now asked for.
+    assert [s.date for s in plan.weeks[0].sessions] == [MONDAY, TUESDAY]
     assert {d.strftime("%A") for d in dates[1:]} == {"Tuesday", "Thursday"}
-    assert old.week is not None and len(plan.weeks) == PROFILE.weeks
+    assert old.week is not None
+    assert len(plan.weeks) == PROFILE.weeks
     with started.transaction() as session:
         profile = repository.get_profile(session, person_id=1)
     assert [d.value for d in profile.days] == ["tuesday", "thursday"]
@@ -231,7 +237,8 @@ def test_losing_kit_switches_each_exercise_that_needed_it(started: Store) -> Non
     with started.transaction() as session:
         records = repository.decisions(session, person_id=1)
     switches = [r.decision for r in records if r.log_id is None]
-    assert switches and {d.kind for d in switches} == {DecisionKind.SWITCH}
+    assert switches
+    assert {d.kind for d in switches} == {DecisionKind.SWITCH}
     needs_weights = {"romanian_deadlift", "bent_over_row", "kettlebell_swing"}
     assert needs_weights <= {d.exercise for d in switches}
     assert not needs_weights & {p.variation for p in after.prescriptions}

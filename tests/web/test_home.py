@@ -163,6 +163,42 @@ def test_screening_again_with_a_flag_keeps_the_pause(client: TestClient) -> None
     assert "Training is paused" in client.get("/").text
 
 
+def test_screening_again_offers_a_clearance_and_asks_for_it_every_time(
+    client: TestClient,
+) -> None:
+    log_first_session(start(days_ago=2))
+    client.post("/checkin", data={"pain": "3", "compared": "same", "new_red_flags": "yes"})
+
+    stopped = client.post("/checkin/screen", data={**NO_FLAGS, **LOW_RISK, "pregnancy": "yes"})
+    assert "Already checked by a clinician?" in stopped.text
+    carried = html.unescape(re.search(r'name="answers" value="([^"]*)"', stopped.text)[1])  # type: ignore[index]
+    day = (date.today() - timedelta(days=3)).isoformat()
+    form = {"answers": carried, "cleared": "pregnancy", "cleared_on": day, "cleared_by": "midwife"}
+
+    future = client.post("/checkin/screen/clearance", data={**form, "cleared_on": "2999-01-01"})
+    assert "is in the future" in future.text
+    assert 'value="midwife"' in future.text  # nothing typed is lost
+    assert "Training is paused" in client.get("/").text
+
+    resumed = client.post("/checkin/screen/clearance", data=form)
+    assert "Training resumes" in resumed.text
+    assert "Training is paused" not in client.get("/").text
+    with open_store() as store, store.transaction() as session:
+        last = repository.screenings(session, person_id=1)[-1]
+    assert last.verdict == "proceed"
+    assert last.answers["clearance"] == {"flags": ["pregnancy"], "date": day, "by": "midwife"}
+
+
+def test_an_urgent_sign_at_a_re_screen_offers_no_clearance(client: TestClient) -> None:
+    log_first_session(start(days_ago=2))
+    client.post("/checkin", data={"pain": "3", "compared": "same", "new_red_flags": "yes"})
+    stopped = client.post(
+        "/checkin/screen", data={**NO_FLAGS, **LOW_RISK, "bowel": "yes", "pregnancy": "yes"}
+    ).text
+    assert "Already checked by a clinician?" not in stopped
+    assert "cannot be cleared in the app" in stopped
+
+
 def test_nothing_to_check_in_on_is_said_calmly(client: TestClient) -> None:
     start()
 
@@ -185,13 +221,13 @@ def test_questionnaire_retake_is_offered_after_four_weeks(client: TestClient) ->
 def test_questionnaire_retake_is_stored_and_compared(client: TestClient) -> None:
     start(days_ago=30)
     form = client.get("/checkin/questionnaire").text
-    assert 'for="f-odi1">Section 1: Pain intensity' in form
+    assert "<legend>Section 1: Pain intensity</legend>" in form
 
     page = html.unescape(
         client.post("/checkin/questionnaire", data={f"odi{n}": "1" for n in range(1, 11)}).text
     )
 
-    assert "ODI today: <strong>20.0%</strong> (minimal)" in page
+    assert "ODI today: <strong>20%</strong> (minimal)" in page
     assert "-20 points, improved — a change large enough to matter" in page
     with open_store() as store, store.transaction() as session:
         person = repository.latest_person_id(session)

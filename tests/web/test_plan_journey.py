@@ -152,7 +152,9 @@ def test_onboarding_from_home_to_the_plan(fresh: Page) -> None:
 
     expect(fresh.get_by_role("heading", level=1)).to_have_text("Your starting point")
     fresh.locator("summary", has_text="Oswestry Disability Index (ODI)").click()
-    _group(fresh, "Section 1: Pain intensity").get_by_label("My pain right now is moderate.").check()
+    _group(fresh, "Section 1: Pain intensity").get_by_label(
+        "My pain right now is moderate."
+    ).check()
     sitting = "My back stops me sitting for more than half an hour."
     _group(fresh, "Section 5: Sitting").get_by_label(sitting).check()
     fresh.get_by_role("button", name="Make my plan with the ODI").click()

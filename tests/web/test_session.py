@@ -82,7 +82,7 @@ def test_step_page_shows_guidance_and_prefilled_target(trained: TestClient) -> N
     assert 'role="status"' in text
     assert 'aria-live="polite"' in text
     assert '<svg class="figure"' in text
-    assert 'name="reps" inputmode="numeric" value="17"' in text  # the foundation target 17-25
+    assert 'name="reps" inputmode="numeric" value="15"' in text  # the foundation target 15-20
     assert "/static/session.js" in text
 
 

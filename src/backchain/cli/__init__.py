@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from backchain.cli import data, library, motion, program, screening
+from backchain.cli import calendar, corrections, data, library, motion, program, screening
 
 __all__ = ["app"]
 
@@ -22,9 +22,12 @@ app.command()(screening.score)
 for command in (program.init, program.plan, program.today, program.log, program.checkin):
     app.command()(command)
 app.command()(program.history)
+app.add_typer(corrections.app, name="correct")
+app.command()(corrections.settings)
 app.command()(program.resume)
 app.command()(data.export)
 app.command("import")(data.import_)
+app.command()(calendar.calendar)
 app.command()(motion.analyze)
 app.command()(motion.landmarks)
 

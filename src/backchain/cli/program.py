@@ -8,6 +8,7 @@ import typer
 from pydantic import ValidationError
 from rich.panel import Panel
 from rich.prompt import Confirm, FloatPrompt, IntPrompt, Prompt
+from rich.text import Text
 
 from backchain import journal, outcomes
 from backchain.cli import render
@@ -23,6 +24,8 @@ from backchain.cli.common import (
 from backchain.cli.screening import ask_screening, show_verdict
 from backchain.errors import BackchainError, PlanBlockedError
 from backchain.exercises import Equipment, load_catalogue
+from backchain.journal.history import History
+from backchain.journal.history import history as read_history
 from backchain.programs.generator import generate_plan, plan_to_json
 from backchain.programs.ladder import is_loaded, rung
 from backchain.programs.models import (
@@ -37,7 +40,7 @@ from backchain.programs.models import (
 )
 from backchain.programs.profile import parse_profile
 from backchain.screening import parse_answers, screen
-from backchain.store import open_store, repository
+from backchain.store import open_store
 
 DateOption = Annotated[
     str | None, typer.Option("--date", help="The day, as YYYY-MM-DD (default today).")
@@ -111,17 +114,45 @@ def _ask_profile() -> dict[str, Any] | None:
         return None
     data["screening"] = answers
     if Confirm.ask(
-        "Answer the Oswestry disability questionnaire now (10 short sections)?", default=True
+        "Answer a disability questionnaire now, to see your progress later?", default=True
     ):
-        data["odi"] = [_ask_odi_section(topic) for topic in outcomes.ODI_SECTION_TOPICS]
+        measure = Prompt.ask(
+            "Which one: odi (Oswestry, 10 sections; suits most people) or rmdq (Roland–Morris, "
+            "24 statements; suits milder trouble)",
+            choices=["odi", "rmdq"],
+            default="odi",
+        )
+        if measure == "odi":
+            console.print(Text(outcomes.ODI_PARAPHRASE.label), style="dim")
+            data["odi"] = [_ask_odi_section(item) for item in outcomes.ODI_PARAPHRASE.items]
+        else:
+            data["rmdq"] = _ask_rmdq(outcomes.RMDQ_PARAPHRASE)
     return data
 
 
-def _ask_odi_section(topic: str) -> int | None:
-    answer = Prompt.ask(f"{topic}: 0 = no problem ... 5 = worst, blank to skip", default="")
-    while answer and answer not in {"0", "1", "2", "3", "4", "5"}:
-        answer = Prompt.ask("Please give a number from 0 to 5, or leave it blank", default="")
+def _ask_odi_section(section: outcomes.Item) -> int | None:
+    """The number of the statement (its score) that fits the person today; None to skip."""
+    statements = section.options or ()
+    console.print(Text(f"\n{section.id}. {section.text}", style="bold"))
+    for score, statement in enumerate(statements):
+        console.print(Text(f"  {score}. {statement}"))
+    allowed = {str(score) for score in range(len(statements))}
+    question = f"Which statement fits you today (0-{len(statements) - 1}, blank to skip)"
+    answer = Prompt.ask(question, default="", show_default=False).strip()
+    while answer and answer not in allowed:
+        answer = Prompt.ask(
+            f"Please give a number from 0 to {len(statements) - 1}, or leave it blank",
+            default="",
+            show_default=False,
+        ).strip()
     return int(answer) if answer else None
+
+
+def _ask_rmdq(wording: outcomes.Wording) -> list[bool]:
+    """Each RMDQ statement: does it describe the person today?"""
+    console.print(Text(wording.label), style="dim")
+    console.print("Answer yes for each statement that describes you [bold]today[/bold].")
+    return [Confirm.ask(Text(item.text), default=False) for item in wording.items]
 
 
 # -- plan and today ------------------------------------------------------------------------
@@ -139,7 +170,7 @@ def plan(
     else:
         with open_store() as store, store.transaction() as session:
             state = journal.load_journal(session)
-        the_plan, logged = state.plan, [log.date for _, log in state.logs]
+        the_plan, logged = state.plan, list(state.done)
     if as_json:
         print_json(plan_to_json(the_plan))
         return
@@ -163,12 +194,17 @@ def today(day: DateOption = None) -> None:
                 border_style="yellow",
             )
         )
+    if view.done is not None:
+        console.print(
+            f"Today's session is done: {len(view.done.exercises)} exercises logged. "
+            "One session a day; `backchain correct` puts a mistake right."
+        )
     if view.session is None or view.week is None:
         console.print("Your plan is complete. Well done.")
         return
-    when = (
-        "Today" if view.session.date == view.day else f"Next session: {view.session.date:%A %d %b}"
-    )
+    when = "Today" if view.on_its_day else f"Next session: {view.session.date:%A %d %b}"
+    if view.can_train_today and not view.on_its_day:
+        when = f"{view.session.date:%A %d %b}'s session, which you can do today"
     console.print(f"[bold]{when}[/bold] · week {view.week.week} · {view.week.phase} phase")
     catalogue = load_catalogue()
     console.print(render.session_table(view.prescriptions, catalogue, view.loads))
@@ -183,20 +219,31 @@ def today(day: DateOption = None) -> None:
 def log(
     file: Annotated[Path | None, typer.Option("--file", help="The session as a JSON file.")] = None,
     day: DateOption = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace", help="Log the day again, replacing its session (recorded as a correction)."
+        ),
+    ] = False,
 ) -> None:
-    """Log a session, set by set: reps, load, hold, effort (RPE) and pain."""
+    """Log a session, set by set: reps, load, hold, effort (RPE) and pain. One session a day."""
     the_day = parse_day(day)
     with open_store() as store:
         if file is not None:
             session_log = _parse_log(read_json(file), the_day)
         else:
-            pause, prescriptions, _ = journal.to_log(store, day=the_day)
-            if pause is not None:
-                render.show_pause(pause)
+            found = journal.to_log(store, day=the_day)
+            if found.pause is not None:
+                render.show_pause(found.pause)
                 raise typer.Exit(2)
-            session_log = _ask_log(the_day, prescriptions)
-        decisions = journal.log_session(store, log=session_log, now=_now())
-    console.print("Session saved.")
+            if found.logged is not None and not replace:
+                raise BackchainError(
+                    f"A session is already logged for {the_day.isoformat()}: one session a day. "
+                    "Correct it with `backchain correct`, or log it again with --replace."
+                )
+            session_log = _ask_log(the_day, found.prescriptions)
+        decisions = journal.log_session(store, log=session_log, now=_now(), replace=replace)
+    console.print("Session saved." if not replace else "Session saved, replacing the earlier log.")
     console.print(render.decisions_table(decisions, load_catalogue()))
     console.print(
         "Tomorrow morning: [bold]backchain checkin[/bold] tells Backchain how your back feels."
@@ -318,39 +365,56 @@ def checkin(
 
 @user_errors
 def history(as_json: JsonFlag = False) -> None:
-    """Your sessions, morning check-ins, decisions and questionnaire scores."""
-    with open_store() as store, store.transaction() as session:
-        state = journal.load_journal(session)
-        scores = repository.questionnaires(session, person_id=state.person_id)
-    rows = [
-        (log, state.checkins.get(log_id), state.decisions_for(log_id)) for log_id, log in state.logs
-    ]
+    """Your sessions, check-ins, decisions, screenings, questionnaires and corrections."""
+    with open_store() as store:
+        found = read_history(store)
     if as_json:
-        print_json(
-            {
-                "sessions": [
-                    {
-                        "log": log.model_dump(mode="json"),
-                        "peak_pain": log.peak_pain,
-                        "checkin": None if c is None else c.model_dump(mode="json"),
-                        "decisions": [d.model_dump(mode="json") for d in ds],
-                    }
-                    for log, c, ds in rows
-                ],
-                "questionnaires": [
-                    {
-                        "date": d.isoformat(),
-                        "measure": s.measure.value,
-                        "score": s.score,
-                        "band": s.band,
-                    }
-                    for d, s in scores
-                ],
-            }
-        )
+        print_json(_history_json(found))
         return
+    rows = [(s.log, s.checkin, s.decisions) for s in found.sessions]
     console.print(render.history_table(rows))
-    console.print(render.scores_table(scores))
+    console.print(render.scores_table(found.questionnaires))
+    console.print(render.screenings_table(found.screenings))
+    if found.revisions:
+        console.print(render.revisions_table(found.revisions))
+
+
+def _history_json(found: History) -> dict[str, object]:
+    return {
+        "sessions": [
+            {
+                "log": s.log.model_dump(mode="json"),
+                "peak_pain": s.log.peak_pain,
+                "checkin": None if s.checkin is None else s.checkin.model_dump(mode="json"),
+                "decisions": [d.model_dump(mode="json") for d in s.decisions],
+                "corrected": s.corrected,
+            }
+            for s in found.sessions
+        ],
+        "questionnaires": [
+            {
+                "date": q.taken_on.isoformat(),
+                "measure": q.score.measure.value,
+                "score": q.score.score,
+                "band": q.score.band,
+                "wording": q.wording,
+            }
+            for q in found.questionnaires
+        ],
+        "screenings": [
+            {
+                "taken_at": s.taken_at.isoformat(),
+                "verdict": s.verdict,
+                "clearance": s.answers.get("clearance"),
+                "wording": s.wording,
+            }
+            for s in found.screenings
+        ],
+        "corrections": [
+            {"made_at": r.made_at.isoformat(), **r.revision.model_dump(mode="json")}
+            for r in found.revisions
+        ],
+    }
 
 
 @user_errors

@@ -5,10 +5,11 @@ from datetime import date
 
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from backchain.cli.common import console
 from backchain.exercises import Catalogue, load_catalogue
-from backchain.outcomes import Score
+from backchain.outcomes.models import PARAPHRASE_WORDING
 from backchain.programs.ladder import rung
 from backchain.programs.models import (
     CheckIn,
@@ -21,6 +22,7 @@ from backchain.programs.models import (
     SessionLog,
     Weekday,
 )
+from backchain.store.repository import QuestionnaireRecord, RevisionRecord, ScreeningRecord
 
 __all__ = [
     "decisions_table",
@@ -28,7 +30,9 @@ __all__ = [
     "history_table",
     "load_text",
     "plan_calendar",
+    "revisions_table",
     "scores_table",
+    "screenings_table",
     "session_table",
     "show_pause",
 ]
@@ -41,6 +45,7 @@ KIND_STYLE = {
     DecisionKind.REGRESS: "yellow",
     DecisionKind.PAUSE: "bold red",
     DecisionKind.RESUME: "green",
+    DecisionKind.SWITCH: "cyan",
 }
 
 
@@ -79,8 +84,9 @@ def session_table(
     for number, p in enumerate(prescriptions, start=1):
         version = rung(catalogue.get(p.exercise), p.variation)
         name = f"[bold]{version.name}[/bold]\n[dim]{p.exercise}[/dim]"
+        reason = Text(p.reason)  # not markup: it can quote a skip reason the person typed
         table.add_row(
-            str(number), name, p.dosage.describe(), load_text(loads.get(p.exercise)), p.reason
+            str(number), name, p.dosage.describe(), load_text(loads.get(p.exercise)), reason
         )
     return table
 
@@ -95,8 +101,9 @@ def decisions_table(decisions: Sequence[Decision], catalogue: Catalogue) -> Tabl
         if d.exercise is not None and d.variation is not None:
             after = rung(catalogue.get(d.exercise), d.variation).name
             after += f" · {load_text(d.load)}" if d.load else ""
-        kind = f"[{KIND_STYLE[d.kind]}]{d.kind}[/]"
-        table.add_row(exercise, kind, after, d.reason)
+        kind = Text(d.kind.value, style=KIND_STYLE[d.kind])
+        # Text, not markup: a reason can quote the person's own words (a skip reason).
+        table.add_row(exercise, kind, after, Text(d.reason))
     return table
 
 
@@ -145,12 +152,47 @@ def history_table(
     return table
 
 
-def scores_table(scores: Sequence[tuple[date, Score]]) -> Table:
+def scores_table(scores: Sequence[QuestionnaireRecord]) -> Table:
     table = Table(title="Questionnaires")
-    for column in ("date", "measure", "score", "band"):
+    for column in ("date", "measure", "score", "band", "wording"):
         table.add_column(column)
-    for taken_on, score in scores:
+    for record in scores:
+        score = record.score
         table.add_row(
-            taken_on.isoformat(), score.measure.upper(), f"{score.score:g}", score.band or ""
+            record.taken_on.isoformat(),
+            score.measure.upper(),
+            f"{score.score:g}",
+            score.band or "",
+            Text(wording_name(record.wording)),
         )
+    return table
+
+
+def wording_name(wording: str) -> str:
+    return "Backchain's paraphrase" if wording == PARAPHRASE_WORDING else wording
+
+
+def screenings_table(screenings: Sequence[ScreeningRecord]) -> Table:
+    table = Table(title="Safety screenings")
+    for column in ("when", "result", "clearance"):
+        table.add_column(column)
+    for record in screenings:
+        clearance = record.answers.get("clearance")
+        cleared = ""
+        if isinstance(clearance, dict):
+            by = f" by {clearance['by']}" if clearance.get("by") else ""
+            flags = ", ".join(str(f) for f in clearance.get("flags", []))
+            cleared = f"{flags}: cleared on {clearance.get('date')}{by}"
+        table.add_row(
+            f"{record.taken_at:%Y-%m-%d %H:%M}", record.verdict.replace("_", " "), Text(cleared)
+        )
+    return table
+
+
+def revisions_table(revisions: Sequence[RevisionRecord]) -> Table:
+    table = Table(title="Corrections and settings changes")
+    for column in ("when", "what"):
+        table.add_column(column)
+    for record in revisions:
+        table.add_row(f"{record.made_at:%Y-%m-%d %H:%M}", Text(record.revision.summary))
     return table

@@ -10,16 +10,12 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from backchain.errors import BackchainError
+from backchain.errors import LessonError
 from backchain.learn.models import Lesson
 
 __all__ = ["LessonError", "Lessons", "load_lessons", "parse_lessons"]
 
 _DATA_FILE = "lessons.yaml"
-
-
-class LessonError(BackchainError):
-    """The lesson data file is broken, or a lesson id is unknown."""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ ONE_WEEK = timedelta(days=7)
 def splice(old: Plan, fresh: Plan, day: date, done: Collection[date]) -> Plan:
     """`fresh` from `day` on, `old` before it: weeks that are over stay as they were; in the
     current and later weeks, sessions before `day` and sessions already done are kept, and the
-    fresh plan's sessions fill the days from `day` that are free."""
+    fresh plan's sessions fill the days from `day` that are free, up to the fresh week's number
+    of sessions (a week never holds more sessions than the new settings ask for)."""
     weeks = []
     for index, week in enumerate(fresh.weeks):
         earlier = old.weeks[index] if index < len(old.weeks) else None
@@ -32,7 +33,8 @@ def splice(old: Plan, fresh: Plan, day: date, done: Collection[date]) -> Plan:
             else [s for s in earlier.sessions if s.date < day or s.date in done]
         )
         taken = {s.date for s in kept}
-        added = [s for s in week.sessions if s.date >= day and s.date not in taken]
+        room = max(len(week.sessions) - len(kept), 0)
+        added = [s for s in week.sessions if s.date >= day and s.date not in taken][:room]
         sessions = tuple(sorted([*kept, *added], key=lambda s: s.date))
         weeks.append(PlanWeek(week=week.week, phase=week.phase, sessions=sessions))
     return Plan(start=old.start, weeks=tuple(weeks), desk_break=fresh.desk_break)

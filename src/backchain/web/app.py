@@ -11,7 +11,22 @@ from fastapi.staticfiles import StaticFiles
 from backchain import __version__
 from backchain.errors import BackchainError
 from backchain.store import open_store
-from backchain.web import analysis, coach, exercises, home, onboarding, plan, progress, session
+from backchain.web import (
+    analysis,
+    calendar,
+    coach,
+    demos,
+    exercises,
+    history,
+    home,
+    learn,
+    onboarding,
+    plan,
+    progress,
+    questionnaires,
+    session,
+    settings,
+)
 from backchain.web.errors import EXCEPTION_HANDLERS
 
 __all__ = ["create_app"]
@@ -46,6 +61,7 @@ def create_app(store_url: str | None = None) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(exercises.router)
+    app.include_router(demos.router)
     app.include_router(home.router)
     app.include_router(onboarding.router)
     app.include_router(plan.router)
@@ -53,6 +69,11 @@ def create_app(store_url: str | None = None) -> FastAPI:
     app.include_router(coach.router)
     app.include_router(session.router)
     app.include_router(progress.router)
+    app.include_router(learn.router)
+    app.include_router(calendar.router)
+    app.include_router(questionnaires.router)
+    app.include_router(history.router)
+    app.include_router(settings.router)
     app.add_api_route("/healthz", _health)
     return app
 

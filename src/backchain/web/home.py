@@ -1,36 +1,45 @@
-"""Today: the next session, the morning check-in, the questionnaire re-take and screening again.
+"""Today: the next session, the morning check-in and screening again (the questionnaire re-take
+is in `questionnaires`).
 
 Every decision comes from `journal` and the domain packages; these routes read forms and show results.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from backchain import journal, outcomes, screening
-from backchain.errors import PlanBlockedError, ProgramError
+from backchain import journal, screening
+from backchain.errors import BackchainError, PlanBlockedError, ProgramError
 from backchain.exercises import load_catalogue
 from backchain.outcomes import Measure, Score
 from backchain.programs.models import CheckIn, Decision
+from backchain.screening.startback import STARTBACK_PARAPHRASE
 from backchain.store import repository
+from backchain.web.clearance import ClearanceForm, clearance_form, read_clearance
 from backchain.web.deps import StoreDep
 from backchain.web.formatting import label
+from backchain.web.learn import lesson_card
 from backchain.web.onboarding import (
     FormDep,
     field,
     has_program,
-    odi_from_form,
     red_flags_from_form,
-    rmdq_from_form,
     startback_from_form,
     today_and_now,
 )
 from backchain.web.plan import JournalDep, load_text, rows, version_name
+from backchain.web.questionnaires import (
+    WORDING_CHANGED,
+    WORDING_FIELD,
+    bothersome_choices,
+    shown_wording,
+    wording_changed,
+)
 from backchain.web.templating import templates
 
 __all__ = ["router"]
@@ -95,6 +104,7 @@ def home(request: Request, store: StoreDep) -> HTMLResponse:
         "desk_break": None if view.desk_break is None else rows(view.desk_break.exercises),
         "retake_due": retake_due,
         "last_taken": scores[-1][0] if scores else None,
+        "lesson_card": lesson_card(view.plan_start, day),
     }
     return templates.TemplateResponse(request, "home.html", context)
 
@@ -173,10 +183,11 @@ def screen_form(request: Request, state: JournalDep) -> HTMLResponse:
 
 
 def _screen_page(request: Request, answers: dict[str, str], errors: dict[str, str]) -> HTMLResponse:
+    shown = shown_wording(STARTBACK_PARAPHRASE)
     context = {
         "flags": screening.RED_FLAGS,
-        "prompts": screening.ITEM_PROMPTS,
-        "bothersome": [(b.value, label(b)) for b in screening.Bothersomeness],
+        "shown": shown,
+        "bothersome": bothersome_choices(shown.wording),
         "answers": answers,
         "errors": errors,
     }
@@ -185,86 +196,70 @@ def _screen_page(request: Request, answers: dict[str, str], errors: dict[str, st
 
 @router.post("/checkin/screen", response_class=HTMLResponse)
 def screen_submit(request: Request, form: FormDep, store: StoreDep, state: JournalDep) -> Response:
-    """Answer the safety questions again; training resumes only when they are clear."""
+    """Answer the safety questions again; training resumes only when they are clear, or when a
+    clinician has cleared the "see a clinician" signs (asked again at every re-screen)."""
     typed, flags, flag_errors = red_flags_from_form(form)
     typed_items, items, item_errors = startback_from_form(form)
     errors = {**flag_errors, **item_errors}
+    wording = shown_wording(STARTBACK_PARAPHRASE).wording
+    if wording_changed(form, wording):
+        errors[WORDING_FIELD.format(wording.questionnaire.value)] = WORDING_CHANGED
     if errors:
         return _screen_page(request, {**typed, **typed_items}, errors)
     answers = {"red_flags": flags, "startback": items, "age": state.profile.age}
-    day, now = today_and_now()
+    return _resume(request, store, answers, wording.name, clearance=None)
+
+
+@router.post("/checkin/screen/clearance", response_class=HTMLResponse)
+def screen_clearance(
+    request: Request, form: FormDep, store: StoreDep, state: JournalDep
+) -> Response:
+    """The clearance form on the paused page: the answers come back and are checked again."""
     try:
-        result = journal.resume(store, answers=answers, day=day, now=now)
+        carried = json.loads(field(form, "answers"))
+        parsed = screening.parse_answers(carried)
+    except (json.JSONDecodeError, BackchainError):
+        return _screen_page(request, {}, {})
+    raised = screening.raised_flags(parsed.red_flags, age=parsed.age)
+    clearance, shown = read_clearance(form, raised, today_and_now()[0])
+    answers = {k: v for k, v in carried.items() if k != "clearance"}
+    # The wording in force now, not a name sent back by the browser.
+    wording = shown_wording(STARTBACK_PARAPHRASE).wording.name
+    if clearance is None:
+        return _paused(request, answers, shown)
+    return _resume(request, store, answers, wording, clearance=clearance)
+
+
+def _resume(
+    request: Request,
+    store: StoreDep,
+    answers: dict[str, object],
+    wording: str,
+    *,
+    clearance: dict[str, object] | None,
+) -> Response:
+    """Screen again with these answers; resumed, or the paused page with what to do."""
+    day, now = today_and_now()
+    full = answers if clearance is None else {**answers, "clearance": clearance}
+    try:
+        result = journal.resume(store, answers=full, day=day, now=now, wording=wording)
     except PlanBlockedError:
-        blocked = screening.screen(screening.parse_answers(answers))
-        context = {
-            "urgent": blocked.verdict is screening.Verdict.URGENT,
-            "message": blocked.message,
-            "reasons": [r for r in blocked.reasons if not r.startswith("STarT Back")],
-        }
-        return templates.TemplateResponse(request, "checkin_paused.html", context)
+        parsed = screening.parse_answers(answers)
+        raised = screening.raised_flags(parsed.red_flags, age=parsed.age)
+        return _paused(request, answers, clearance_form(raised, day))
     context = {"message": result.message}
     return templates.TemplateResponse(request, "checkin_resumed.html", context)
 
 
-# -- the questionnaire again ------------------------------------------------------------------
-
-
-def _baseline_measure(session: Session, person_id: int) -> Measure | None:
-    scores = _disability_scores(session, person_id)
-    return scores[0][1].measure if scores else None
-
-
-@router.get("/checkin/questionnaire", response_class=HTMLResponse)
-def questionnaire_form(request: Request, store: StoreDep, state: JournalDep) -> HTMLResponse:
-    with store.transaction() as session:
-        measure = _baseline_measure(session, state.person_id)
-    return _questionnaire_page(request, measure, {}, {})
-
-
-def _questionnaire_page(
-    request: Request,
-    measure: Measure | None,
-    values: dict[str, Any],
-    errors: dict[str, str],
-    result: tuple[Score, outcomes.Change] | None = None,
+def _paused(
+    request: Request, answers: dict[str, object], clearance: ClearanceForm | None
 ) -> HTMLResponse:
+    blocked = screening.screen(screening.parse_answers(answers))
     context = {
-        "measure": None if measure is None else measure.value,
-        "odi_topics": outcomes.ODI_SECTION_TOPICS,
-        "rmdq_items": range(1, outcomes.RMDQ_ITEMS + 1),
-        "values": values,
-        "errors": errors,
-        "result": result,
+        "urgent": blocked.verdict is screening.Verdict.URGENT,
+        "message": blocked.message,
+        "reasons": list(blocked.reasons[: len(blocked.flags)]),  # the flags' own, not STarT Back's
+        "clearance": clearance,
+        "answers": json.dumps(answers),
     }
-    return templates.TemplateResponse(request, "checkin_questionnaire.html", context)
-
-
-@router.post("/checkin/questionnaire", response_class=HTMLResponse)
-def questionnaire_submit(
-    request: Request, form: FormDep, store: StoreDep, state: JournalDep
-) -> HTMLResponse:
-    """Score the re-take against the baseline's measure and store it in one transaction."""
-    day, _ = today_and_now()
-    with store.transaction() as session:
-        scores = _disability_scores(session, state.person_id)
-        if not scores:
-            return _questionnaire_page(request, None, {}, {})
-        baseline = scores[0][1]
-        values: dict[str, Any]
-        answers: dict[str, object]
-        if baseline.measure is Measure.ODI:
-            values, sections, error = odi_from_form(form)
-            if error is not None:
-                return _questionnaire_page(request, baseline.measure, values, {"odi": error})
-            score, answers = outcomes.score_odi(sections), {"sections": sections}
-        else:
-            ticked, items = rmdq_from_form(form)
-            values = {"rmdq": ticked}
-            score, answers = outcomes.score_rmdq(items), {"items": items}
-        repository.add_questionnaire(
-            session, person_id=state.person_id, taken_on=day, score=score, answers=answers
-        )
-    return _questionnaire_page(
-        request, baseline.measure, values, {}, (score, outcomes.change(baseline, score))
-    )
+    return templates.TemplateResponse(request, "checkin_paused.html", context)

@@ -17,14 +17,33 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
-from backchain import journal, outcomes, screening
+from backchain import journal, screening
 from backchain.errors import BackchainError, PlanBlockedError, ProgramError
 from backchain.exercises import Equipment
+from backchain.outcomes import Measure, Questionnaire
 from backchain.programs.models import DEFAULT_WEEKS, Profile, Weekday
 from backchain.programs.profile import field_bounds, parse_profile
+from backchain.screening.startback import (
+    PLAN_FOR_EVERY_GROUP,
+    PSYCHOSOCIAL_FIRST_ITEM,
+    STARTBACK_PARAPHRASE,
+)
 from backchain.store import repository
+from backchain.web.clearance import ClearanceForm, clearance_form, read_clearance
 from backchain.web.deps import SessionDep, StoreDep
 from backchain.web.formatting import label
+from backchain.web.questionnaires import (
+    DISABILITY,
+    WORDING_CHANGED,
+    WORDING_FIELD,
+    DisabilityAnswers,
+    bothersome_choices,
+    carried_wording,
+    disability_from_form,
+    shown_wording,
+    startback_from_form,
+    wording_changed,
+)
 from backchain.web.templating import templates
 
 __all__ = [
@@ -32,10 +51,8 @@ __all__ = [
     "FormDep",
     "field",
     "has_program",
-    "odi_from_form",
     "read_form",
     "red_flags_from_form",
-    "rmdq_from_form",
     "router",
     "startback_from_form",
     "stop_page",
@@ -205,21 +222,61 @@ def safety_step(request: Request, form: FormDep) -> HTMLResponse:
     typed, answers, errors = red_flags_from_form(form)
     if errors:
         return _safety_page(request, state, typed, errors)
+    state = {**state, "red_flags": answers}
     raised = screening.raised_flags(answers, age=int(state["profile"]["age"]))
     verdict = screening.verdict_for(raised)
     if verdict is not screening.Verdict.PROCEED:
-        return stop_page(request, verdict, [flag.reason for flag in raised])
-    return _startback_page(request, {**state, "red_flags": answers}, {}, {})
+        offer = clearance_form(raised, today_and_now()[0])
+        return stop_page(request, verdict, [flag.reason for flag in raised], state, offer)
+    return _startback_page(request, state, {}, {})
 
 
-def stop_page(request: Request, verdict: screening.Verdict, reasons: list[str]) -> HTMLResponse:
-    """The calm page for a red flag: what to do, and what the person told us. Nothing is stored."""
+def stop_page(
+    request: Request,
+    verdict: screening.Verdict,
+    reasons: list[str],
+    state: Mapping[str, Any] | None = None,
+    clearance: ClearanceForm | None = None,
+) -> HTMLResponse:
+    """The calm page for a red flag: what to do, and what the person told us. Nothing is stored.
+
+    With only "see a clinician" flags, it offers to record a clinician's clearance and go on.
+    """
     context = {
         "urgent": verdict is screening.Verdict.URGENT,
         "message": screening.MESSAGES[verdict],
         "reasons": reasons,
+        "clearance": clearance,
+        "state": json.dumps(state or {}),
+        "new": bool(state and state.get("new")),
     }
     return _page(request, "onboarding_stop.html", context)
+
+
+@router.post("/clearance", response_class=HTMLResponse)
+def clearance_step(request: Request, form: FormDep) -> HTMLResponse:
+    """Record that a clinician cleared the "see a clinician" flags, then go on to STarT Back."""
+    state = _carried(form)
+    flags = state.get("red_flags")
+    if not isinstance(flags, dict) or any(
+        not isinstance(flags.get(flag.id), bool) for flag in screening.RED_FLAGS
+    ):
+        raise HTTPException(
+            status_code=400,
+            detail="The answers from the earlier steps did not arrive; please start again at /start.",
+        )
+    today = today_and_now()[0]
+    raised = screening.raised_flags(flags, age=int(state["profile"]["age"]))
+    if not raised:  # nothing to clear
+        return _startback_page(request, state, {}, {})
+    if clearance_form(raised, today) is None:  # an urgent flag: never cleared here
+        verdict = screening.verdict_for(raised)
+        return stop_page(request, verdict, [flag.reason for flag in raised])
+    clearance, shown = read_clearance(form, raised, today)
+    if clearance is None:
+        verdict = screening.verdict_for(raised)
+        return stop_page(request, verdict, [flag.reason for flag in raised], state, shown)
+    return _startback_page(request, {**state, "clearance": clearance}, {}, {})
 
 
 # -- step 3: STarT Back --------------------------------------------------------------------
@@ -231,37 +288,25 @@ def _startback_page(
     answers: Mapping[str, str],
     errors: Mapping[str, str],
 ) -> HTMLResponse:
+    shown = shown_wording(STARTBACK_PARAPHRASE)
     return _step(
         request,
         "onboarding_startback.html",
         state,
-        prompts=screening.ITEM_PROMPTS,
-        bothersome=[(b.value, label(b)) for b in screening.Bothersomeness],
+        shown=shown,
+        bothersome=bothersome_choices(shown.wording),
         answers=answers,
         errors=errors,
     )
-
-
-def startback_from_form(form: FormData) -> tuple[dict[str, str], list[object], dict[str, str]]:
-    """Items 1-8 agree/disagree and item 9's choice: as typed, as answers, and what is missing."""
-    count = len(screening.ITEM_PROMPTS)
-    typed = {f"item{n}": field(form, f"item{n}") for n in range(1, count + 1)}
-    choices = {b.value for b in screening.Bothersomeness}
-    errors = {
-        f"item{n}": "Please choose agree or disagree."
-        for n in range(1, count)
-        if typed[f"item{n}"] not in {"agree", "disagree"}
-    }
-    if typed[f"item{count}"] not in choices:
-        errors[f"item{count}"] = "Please choose one answer."
-    answers: list[object] = [typed[f"item{n}"] == "agree" for n in range(1, count)]
-    return typed, [*answers, typed[f"item{count}"]], errors
 
 
 @router.post("/startback", response_class=HTMLResponse)
 def startback_step(request: Request, form: FormDep) -> HTMLResponse:
     state = _carried(form)
     typed, items, errors = startback_from_form(form)
+    wording = shown_wording(STARTBACK_PARAPHRASE).wording
+    if wording_changed(form, wording):
+        errors[WORDING_FIELD.format(wording.questionnaire.value)] = WORDING_CHANGED
     if errors:
         return _startback_page(request, state, typed, errors)
     answers = {
@@ -269,13 +314,21 @@ def startback_step(request: Request, form: FormDep) -> HTMLResponse:
         "startback": items,
         "age": state["profile"]["age"],
     }
+    if state.get("clearance") is not None:
+        answers["clearance"] = state["clearance"]
     try:
-        result = screening.screen(screening.parse_answers(answers))
+        result = screening.screen(screening.parse_answers(answers, today=today_and_now()[0]))
     except BackchainError as error:
         raise HTTPException(status_code=400, detail=str(error)) from error
+    if result.verdict is not screening.Verdict.PROCEED:
+        return stop_page(request, result.verdict, list(result.reasons))
     profile = {**state["profile"], "screening": answers}
-    high_risk = result.startback.risk is screening.Risk.HIGH
-    return _baseline_page(request, {"profile": profile, "new": state.get("new", False)}, high_risk)
+    carried = {
+        "profile": profile,
+        "new": state.get("new", False),
+        "wordings": {wording.questionnaire.value: wording.name},
+    }
+    return _baseline_page(request, carried)
 
 
 # -- step 4: baseline questionnaire and the plan -------------------------------------------
@@ -284,60 +337,56 @@ def startback_step(request: Request, form: FormDep) -> HTMLResponse:
 def _baseline_page(
     request: Request,
     state: Mapping[str, Any],
-    high_risk: bool,
     values: Mapping[str, Any] | None = None,
     errors: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
+    """The STarT Back result in words, then the ODI and the RMDQ to choose from."""
+    try:
+        answers = screening.parse_answers(state["profile"].get("screening"))
+    except BackchainError as error:
+        raise HTTPException(status_code=400, detail=str(error)) from error
     return _step(
         request,
         "onboarding_baseline.html",
         state,
-        high_risk=high_risk,
+        startback=screening.score_startback(answers.startback),
+        psychosocial_first=PSYCHOSOCIAL_FIRST_ITEM,
+        plan_note=PLAN_FOR_EVERY_GROUP,
         advice=screening.HIGH_RISK_ADVICE,
         measures=MEASURES,
-        odi_topics=outcomes.ODI_SECTION_TOPICS,
-        rmdq_items=range(1, outcomes.RMDQ_ITEMS + 1),
-        values=values or {"measure": "odi"},
+        odi=shown_wording(DISABILITY[Measure.ODI]),
+        rmdq=shown_wording(DISABILITY[Measure.RMDQ]),
+        values=values or {},
         errors=errors or {},
     )
 
 
-def odi_from_form(form: FormData) -> tuple[dict[str, str], list[int | None], str | None]:
-    """ODI sections 0-5 or unanswered: as typed, as scores, and an error when none is answered."""
-    typed = {
-        f"odi{n}": field(form, f"odi{n}") for n in range(1, len(outcomes.ODI_SECTION_TOPICS) + 1)
-    }
-    sections = [int(v) if v in {"0", "1", "2", "3", "4", "5"} else None for v in typed.values()]
-    error = None if any(s is not None for s in sections) else "Answer at least one section."
-    return typed, sections, error
-
-
-def rmdq_from_form(form: FormData) -> tuple[list[str], list[bool]]:
-    """RMDQ statements ticked as applying today: as typed, and as the 24 answers."""
-    ticked = form.get("rmdq", [])
-    items = [str(n) in ticked for n in range(1, outcomes.RMDQ_ITEMS + 1)]
-    return ticked, items
+def _baseline_answers(
+    form: FormData, measure: Measure
+) -> tuple[DisabilityAnswers, str, dict[str, str]]:
+    """The chosen questionnaire as filled in, the wording it is in, and messages for the form."""
+    filled = disability_from_form(measure, form)
+    wording = shown_wording(DISABILITY[measure]).wording
+    errors = {} if filled.error is None else {measure.value: filled.error}
+    if wording_changed(form, wording):
+        errors[WORDING_FIELD.format(measure.value)] = WORDING_CHANGED
+    return filled, wording.name, errors
 
 
 @router.post("/baseline", response_class=HTMLResponse)
 def baseline_step(request: Request, form: FormDep, store: StoreDep) -> Response:
     state = _carried(form)
-    measure = field(form, "measure")
-    high_risk = field(form, "high_risk") == "1"
+    chosen = field(form, "measure")
     profile = dict(state["profile"])
-    values: dict[str, Any] = {"measure": measure}
-    if measure == "odi":
-        typed, sections, error = odi_from_form(form)
-        values.update(typed)
-        if error is not None:
-            return _baseline_page(request, state, high_risk, values, {"odi": error})
-        profile["odi"] = sections
-    elif measure == "rmdq":
-        values["rmdq"], items = rmdq_from_form(form)
-        profile["rmdq"] = items
-    elif measure != "none":
+    wordings = {"startback": carried_wording(state, Questionnaire.STARTBACK)}
+    if chosen in {Measure.ODI, Measure.RMDQ}:
+        filled, wordings[chosen], errors = _baseline_answers(form, Measure(chosen))
+        if errors:
+            return _baseline_page(request, state, {"measure": chosen, **filled.values}, errors)
+        profile[chosen] = filled.answers
+    elif chosen != "none":
         errors = {"measure": "Choose a questionnaire, or not now."}
-        return _baseline_page(request, state, high_risk, values, errors)
+        return _baseline_page(request, state, {"measure": chosen}, errors)
     try:
         checked = parse_profile(profile)
     except BackchainError as error:
@@ -350,6 +399,7 @@ def baseline_step(request: Request, form: FormDep, store: StoreDep) -> Response:
             start=today,
             now=now,
             new=bool(state.get("new")),
+            wordings=wordings,
         )
     except PlanBlockedError:
         result = screening.screen(screening.parse_answers(profile.get("screening")))

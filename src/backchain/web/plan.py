@@ -110,7 +110,7 @@ def plan_page(request: Request, state: JournalDep) -> HTMLResponse:
         "columns": columns,
         "weeks": [(week, _cells(week, columns)) for week in plan.weeks],
         "today": today,
-        "logged": {log.date for _, log in state.logs},
+        "logged": set(state.done),  # the planned dates a log stands for
         "desk_break": None if plan.desk_break is None else rows(plan.desk_break.exercises),
         "desk_note": None if plan.desk_break is None else plan.desk_break.note,
         "phases": list(dict.fromkeys(week.phase for week in plan.weeks)),

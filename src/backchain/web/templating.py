@@ -27,8 +27,11 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     ("/session", "session", "Session"),
     ("/plan", "plan", "Plan"),
     ("/progress", "progress", "Progress"),
+    ("/learn", "learn", "Learn"),
     ("/analyze", "analyze", "Video check"),
     ("/exercises", "exercises", "Exercises"),
+    ("/history", "history", "History"),
+    ("/settings", "settings", "Settings"),
 ]
 _env.globals["nav_items"] = NAV_ITEMS
 
