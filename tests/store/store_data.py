@@ -31,6 +31,7 @@ from backchain.programs.models import (
 )
 from backchain.screening import RED_FLAGS, parse_answers, screen
 from backchain.store import Store, export_data, repository
+from backchain.store import drafts as stored_drafts
 
 START = date(2025, 3, 3)  # a Monday
 NOW = datetime(2025, 3, 1, 9, 30, 15, tzinfo=UTC)
@@ -202,7 +203,7 @@ def fill(store: Store) -> int:
         )
         repository.add_revision(session, person_id=person, made_at=NOW, revision=correction)
         in_progress = START + timedelta(days=9)
-        repository.add_draft_set(
+        stored_drafts.add_draft_set(
             session,
             person_id=person,
             day=in_progress,
@@ -211,7 +212,7 @@ def fill(store: Store) -> int:
             logged=SetLog(reps=12, rpe=7, pain=1, faults=("heels_lift",)),
             now=NOW,
         )
-        repository.set_draft_skip(
+        stored_drafts.set_draft_skip(
             session, person_id=person, day=in_progress, exercise="locust", reason="no mat", now=NOW
         )
     return person

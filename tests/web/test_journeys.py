@@ -43,6 +43,7 @@ from backchain.exercises import load_catalogue
 from backchain.journal.settings import change_settings
 from backchain.programs.models import CheckIn, DecisionKind, SessionLog, SetLog
 from backchain.screening import RED_FLAGS, red_flag
+from backchain.store import drafts as stored_drafts
 from backchain.store import open_store, repository
 
 pytestmark = pytest.mark.browser
@@ -265,7 +266,7 @@ def _drafts(db_url: str) -> list[date]:
     with open_store(db_url) as store, store.transaction() as session:
         person = repository.latest_person_id(session)
         assert person is not None
-        return [d.date for _, d in repository.drafts(session, person_id=person)]
+        return [d.date for _, d in stored_drafts.drafts(session, person_id=person)]
 
 
 def test_a_finished_session_is_done_for_the_day_and_never_logged_twice(

@@ -17,6 +17,7 @@ from backchain.programs.models import (
     Skip,
 )
 from backchain.store import Store, repository
+from backchain.store import drafts as stored_drafts
 
 __all__ = [
     "NOT_REACHED",
@@ -35,7 +36,7 @@ def draft(store: Store, *, day: date) -> SessionDraft:
     """The session in progress on this day; empty when nothing is logged yet."""
     with store.transaction() as session:
         journal = load_journal(session)
-        found = repository.draft(session, person_id=journal.person_id, day=day)
+        found = stored_drafts.draft(session, person_id=journal.person_id, day=day)
     return found if found is not None else SessionDraft(date=day)
 
 
@@ -66,7 +67,7 @@ def add_set(store: Store, *, day: date, exercise: str, logged: SetLog, now: date
     """Save one set of the session in progress."""
     with store.transaction() as session:
         journal, planned = _open(session, day, exercise)
-        repository.add_draft_set(
+        stored_drafts.add_draft_set(
             session,
             person_id=journal.person_id,
             day=day,
@@ -81,7 +82,7 @@ def change_set(store: Store, *, day: date, exercise: str, number: int, logged: S
     """Correct the `number`-th set (from 1) of an exercise in the session in progress."""
     with store.transaction() as session:
         journal, _ = _open(session, day, exercise)
-        repository.replace_draft_set(
+        stored_drafts.replace_draft_set(
             session,
             person_id=journal.person_id,
             day=day,
@@ -95,7 +96,7 @@ def remove_set(store: Store, *, day: date, exercise: str, number: int) -> None:
     """Remove the `number`-th set (from 1) of an exercise from the session in progress."""
     with store.transaction() as session:
         journal, _ = _open(session, day, exercise)
-        repository.remove_draft_set(
+        stored_drafts.remove_draft_set(
             session, person_id=journal.person_id, day=day, exercise=exercise, number=number
         )
 
@@ -104,7 +105,7 @@ def skip(store: Store, *, day: date, exercise: str, reason: str, now: datetime) 
     """Skip an exercise with the person's reason; its sets in progress are dropped."""
     with store.transaction() as session:
         journal, _ = _open(session, day, exercise)
-        repository.set_draft_skip(
+        stored_drafts.set_draft_skip(
             session,
             person_id=journal.person_id,
             day=day,
@@ -123,10 +124,10 @@ def finish(
     with store.transaction() as session:
         journal = load_journal(session)
         repository.lock_person(session, person_id=journal.person_id)
-        stored = repository.draft(session, person_id=journal.person_id, day=day)
+        stored = stored_drafts.draft(session, person_id=journal.person_id, day=day)
         log = session_log(stored or SessionDraft(date=day), prescriptions, pain_after, notes)
         decisions = add_log(session, journal, log, now)
-        repository.delete_draft(session, person_id=journal.person_id, day=day)
+        stored_drafts.delete_draft(session, person_id=journal.person_id, day=day)
     return log, decisions
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from backchain.journal.core import load_journal
 from backchain.programs.models import CheckIn, Decision, SessionDraft, SessionLog
 from backchain.store import Store, repository
+from backchain.store import drafts as stored_drafts
 
 __all__ = ["History", "LoggedSession", "history", "logged_session"]
 
@@ -37,7 +38,7 @@ def history(store: Store) -> History:
         revisions = tuple(repository.revisions(session, person_id=person))
         screenings = tuple(repository.screenings(session, person_id=person))
         questionnaires = tuple(repository.questionnaire_records(session, person_id=person))
-        drafts = tuple(draft for _, draft in repository.drafts(session, person_id=person))
+        drafts = tuple(draft for _, draft in stored_drafts.drafts(session, person_id=person))
     corrected = {r.revision.day for r in revisions if r.revision.kind.value != "settings_changed"}
     sessions = tuple(
         LoggedSession(

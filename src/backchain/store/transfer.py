@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from backchain.errors import ImportRefusedError
 from backchain.programs.models import Decision, Plan, Profile, SessionDraft, SessionLog
+from backchain.store import drafts as stored_drafts
 from backchain.store import repository
 from backchain.store.mapping import (
     checkin_from_row,
@@ -103,7 +104,7 @@ def _person_entry(session: Session, person: PersonRow) -> PersonEntry:
         decisions=_decision_entries(session, person.id, logs),
         drafts=[
             _extend(DraftEntry, draft, started_at=started_at)
-            for started_at, draft in repository.drafts(session, person_id=person.id)
+            for started_at, draft in stored_drafts.drafts(session, person_id=person.id)
         ],
         revisions=[
             _extend(RevisionEntry, record.revision, made_at=record.made_at)
@@ -314,7 +315,7 @@ def _import_draft(session: Session, person_id: int, entry: DraftEntry) -> None:
     draft = _domain(SessionDraft, entry)
     for exercise in draft.exercises:
         for logged in exercise.sets:
-            repository.add_draft_set(
+            stored_drafts.add_draft_set(
                 session,
                 person_id=person_id,
                 day=draft.date,
@@ -324,7 +325,7 @@ def _import_draft(session: Session, person_id: int, entry: DraftEntry) -> None:
                 now=entry.started_at,
             )
     for skip in draft.skipped:
-        repository.set_draft_skip(
+        stored_drafts.set_draft_skip(
             session,
             person_id=person_id,
             day=draft.date,
