@@ -30,6 +30,7 @@ from backchain.programs.models import (
     PlanWeek,
     Prescription,
     Profile,
+    SessionDraft,
     SessionLog,
 )
 from backchain.programs.profile import check_screening
@@ -37,6 +38,7 @@ from backchain.programs.progression import decide_session
 from backchain.programs.schedule import Slot, done_sessions, next_session, session_for
 from backchain.programs.tracking import adjusted, current_states, program_pause
 from backchain.store import Store, repository
+from backchain.store import drafts as stored_drafts
 
 __all__ = [
     "Journal",
@@ -269,18 +271,26 @@ class ToLog(NamedTuple):
     prescriptions: tuple[Prescription, ...]
     loads: Mapping[str, Load | None]  # the load each exercise is at, when it is loaded
     logged: SessionLog | None  # the session already logged that day, if any
+    draft: SessionDraft  # the sets and skips saved so far that day (empty when none)
 
 
 def to_log(store: Store, *, day: date) -> ToLog:
     """The pause in force, if any, the prescriptions a log on this day is checked against, the
-    loads in use, and the session already logged that day."""
+    loads in use, the session already logged that day and the one in progress."""
     with store.transaction() as session:
         journal = load_journal(session)
+        draft = stored_drafts.draft(session, person_id=journal.person_id, day=day)
     logged = journal.log_on(day)
     earlier = [log for _, log in journal.logs if log.date < day]
     prescriptions, states = going_into(journal, day, earlier=earlier, before=journal.all_decisions)
     loads = {exercise: state.load for exercise, state in states.items()}
-    return ToLog(journal.pause, prescriptions, loads, None if logged is None else logged[1])
+    return ToLog(
+        pause=journal.pause,
+        prescriptions=prescriptions,
+        loads=loads,
+        logged=None if logged is None else logged[1],
+        draft=draft or SessionDraft(date=day),
+    )
 
 
 def log_session(

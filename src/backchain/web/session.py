@@ -102,40 +102,38 @@ def _steps(store: StoreDep, day: DayDep) -> tuple[journal.ToLog, list[Step]]:
     return found, steps
 
 
-def _draft(store: StoreDep, day: date) -> DraftView:
-    return DraftView.of(drafts.draft(store, day=day))
-
-
 @router.get("", response_class=HTMLResponse)
 def overview(request: Request, store: StoreDep, day: DayDep) -> Response:
     """The day's session and how far it has got; what was saved, once it is; or why there is none."""
     try:
         view = journal.today(store, day=day)
-        if view.pause is not None or view.done is not None or not view.can_train_today:
-            steps: list[Step] = []
-        else:
-            steps = _steps(store, day)[1]
+        steps: list[Step] = []
+        draft = DraftView({}, {})
+        if view.pause is None and view.done is None and view.can_train_today:
+            found, steps = _steps(store, day)
+            draft = DraftView.of(found.draft)
     except BackchainError as error:
         context: dict[str, object] = {"problem": str(error)}
         return templates.TemplateResponse(request, "session_none.html", context)
     context = {
         "view": view,
         "steps": steps,
-        "draft": _draft(store, day) if steps else DraftView({}, {}),
+        "draft": draft,
         "day": day,
         "load_text": load_label,
     }
     return templates.TemplateResponse(request, "session.html", context)
 
 
-def _step(store: StoreDep, day: DayDep, n: int) -> tuple[Step, int]:
+def _step(store: StoreDep, day: DayDep, n: int) -> tuple[Step, int, DraftView]:
+    """Exercise `n` of the day's session, how many there are, and the sets saved so far."""
     found, steps = _steps(store, day)
     if found.pause is not None or found.logged is not None or not 1 <= n <= len(steps):
         raise NotFoundError(
             title="No such exercise today",
             detail="This exercise is not open today; start again from the session page.",
         )
-    return steps[n - 1], len(steps)
+    return steps[n - 1], len(steps), DraftView.of(found.draft)
 
 
 def _render_step(
@@ -217,7 +215,7 @@ def _render_finish(
         return RedirectResponse("/session", status_code=303)
     context = {
         "steps": steps,
-        "draft": _draft(store, day),
+        "draft": DraftView.of(found.draft),
         "values": values,
         "errors": errors,
         "problem": problem,
@@ -286,8 +284,7 @@ def step_for_exercise(
 @router.get("/{n}", response_class=HTMLResponse)
 def step_page(request: Request, n: int, store: StoreDep, day: DayDep) -> Response:
     """One exercise: how to do it, timers, the sets so far and the form for the next one."""
-    step, total = _step(store, day, n)
-    draft = _draft(store, day)
+    step, total, draft = _step(store, day, n)
     values = _start_values(step, draft, request.query_params)
     rested = request.query_params.get("rest") == "1"
     return _render_step(request, step, total, draft, values, {}, rested=rested)
@@ -296,21 +293,20 @@ def step_page(request: Request, n: int, store: StoreDep, day: DayDep) -> Respons
 @router.post("/{n}/sets", response_class=HTMLResponse)
 def log_set(request: Request, n: int, form: FormDep, store: StoreDep, day: DayDep) -> Response:
     """Save a set to the session in progress; on a mistake, the form comes back as typed."""
-    step, total = _step(store, day, n)
+    step, total, draft = _step(store, day, n)
     values, the_set, errors = parse_set(step.fields, form)
     if the_set is None:
-        return _render_step(request, step, total, _draft(store, day), values, errors)
+        return _render_step(request, step, total, draft, values, errors)
     try:
         exercise = step.prescription.exercise
         drafts.add_set(store, day=day, exercise=exercise, logged=the_set, now=_now())
     except BackchainError as error:
-        draft = _draft(store, day)
         return _render_step(request, step, total, draft, values, {}, problem=str(error))
     return RedirectResponse(f"/session/{n}?rest=1", status_code=303)
 
 
-def _logged_set(store: StoreDep, day: date, step: Step, k: int) -> SetLog:
-    sets = _draft(store, day).sets.get(step.prescription.exercise, ())
+def _logged_set(draft: DraftView, step: Step, k: int) -> SetLog:
+    sets = draft.sets.get(step.prescription.exercise, ())
     if not 1 <= k <= len(sets):
         raise NotFoundError(
             title="No such set",
@@ -322,8 +318,8 @@ def _logged_set(store: StoreDep, day: date, step: Step, k: int) -> SetLog:
 @router.get("/{n}/sets/{k}", response_class=HTMLResponse)
 def edit_set_form(request: Request, n: int, k: int, store: StoreDep, day: DayDep) -> Response:
     """Correct a set already logged in the session in progress."""
-    step, _ = _step(store, day, n)
-    the_set = _logged_set(store, day, step, k)
+    step, _, draft = _step(store, day, n)
+    the_set = _logged_set(draft, step, k)
     return _render_edit(request, step, k, set_values(the_set), {})
 
 
@@ -354,8 +350,8 @@ def _render_edit(
 def edit_set(
     request: Request, n: int, k: int, form: FormDep, store: StoreDep, day: DayDep
 ) -> Response:
-    step, _ = _step(store, day, n)
-    _logged_set(store, day, step, k)
+    step, _, draft = _step(store, day, n)
+    _logged_set(draft, step, k)
     values, the_set, errors = parse_set(step.fields, form)
     if the_set is None:
         return _render_edit(request, step, k, values, errors)
@@ -366,8 +362,8 @@ def edit_set(
 
 @router.post("/{n}/sets/{k}/delete")
 def delete_set(n: int, k: int, store: StoreDep, day: DayDep) -> RedirectResponse:
-    step, _ = _step(store, day, n)
-    _logged_set(store, day, step, k)
+    step, _, draft = _step(store, day, n)
+    _logged_set(draft, step, k)
     drafts.remove_set(store, day=day, exercise=step.prescription.exercise, number=k)
     return RedirectResponse(f"/session/{n}", status_code=303)
 
@@ -375,10 +371,9 @@ def delete_set(n: int, k: int, store: StoreDep, day: DayDep) -> RedirectResponse
 @router.post("/{n}/skip", response_class=HTMLResponse)
 def skip(request: Request, n: int, form: FormDep, store: StoreDep, day: DayDep) -> Response:
     """Mark an exercise skipped, with the person's reason; sets logged for it are dropped."""
-    step, total = _step(store, day, n)
+    step, total, draft = _step(store, day, n)
     reason = form.get("reason").strip().replace("\x00", "")
     if not reason or len(reason) > MAX_SKIP_REASON:
-        draft = _draft(store, day)
         values = _start_values(step, draft, {})
         values["reason"] = reason
         error = {"reason": f"Say in a few words why (up to {MAX_SKIP_REASON} characters)."}
