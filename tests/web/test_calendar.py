@@ -7,33 +7,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
+from test_session import profile
 
 from backchain import journal
-from backchain.programs.models import Profile
-from backchain.screening import RED_FLAGS
 from backchain.store import open_store
 from backchain.web.app import create_app
 
 MONDAY = date(2026, 1, 5)
-CLEAR = {
-    "red_flags": {flag.id: False for flag in RED_FLAGS},
-    "startback": [False] * 8 + ["slightly"],
-    "age": 38,
-}
-
-
-def profile(**changes: Any) -> Profile:
-    data: dict[str, Any] = {
-        "age": 38,
-        "equipment": ["mat", "dumbbells"],
-        "experience": "some",
-        "days": ["monday", "wednesday", "friday"],
-        "minutes_per_session": 40,
-        "sitting_hours": 9,
-        "pain": 3,
-        "screening": CLEAR,
-    }
-    return Profile.model_validate({**data, **changes})
 
 
 def start_program(url: str, *, new: bool = False, **changes: Any) -> None:

@@ -7,9 +7,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from backchain.datafile import top_level_list
 from backchain.errors import CatalogueError
 from backchain.exercises.models import Exercise
 
@@ -68,17 +68,8 @@ def _packaged_catalogue() -> Catalogue:
 
 def parse_catalogue(text: str, *, source: str) -> Catalogue:
     """Validate catalogue YAML; any problem raises CatalogueError naming the exercise and field."""
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise CatalogueError(f"{source}: not valid YAML{where}; fix the file's syntax.") from error
-    if not isinstance(document, Mapping) or not isinstance(document.get("exercises"), list):
-        raise CatalogueError(f"{source}: expected a top-level 'exercises:' list.")
-    exercises = tuple(
-        _parse_exercise(entry, n, source) for n, entry in enumerate(document["exercises"])
-    )
+    entries = top_level_list(text, source=source, key="exercises", error=CatalogueError)
+    exercises = tuple(_parse_exercise(entry, n, source) for n, entry in enumerate(entries))
     _check_complete(exercises, source)
     return Catalogue(exercises)
 

@@ -7,9 +7,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from backchain.datafile import top_level_list
 from backchain.errors import LessonError
 from backchain.learn.models import Lesson
 
@@ -61,17 +61,10 @@ def _packaged_lessons() -> Lessons:
 
 def parse_lessons(text: str, *, source: str) -> Lessons:
     """Validate lessons YAML; any problem raises LessonError naming the lesson and field."""
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise LessonError(f"{source}: not valid YAML{where}; fix the file's syntax.") from error
-    if not isinstance(document, Mapping) or not isinstance(document.get("lessons"), list):
-        raise LessonError(f"{source}: expected a top-level 'lessons:' list.")
-    if not document["lessons"]:
+    entries = top_level_list(text, source=source, key="lessons", error=LessonError)
+    if not entries:
         raise LessonError(f"{source}: the 'lessons:' list is empty.")
-    lessons = tuple(_parse_lesson(entry, n, source) for n, entry in enumerate(document["lessons"]))
+    lessons = tuple(_parse_lesson(entry, n, source) for n, entry in enumerate(entries))
     ids = [lesson.id for lesson in lessons]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

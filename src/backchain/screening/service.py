@@ -21,7 +21,6 @@ __all__ = [
     "HIGH_RISK_ADVICE",
     "MESSAGES",
     "clearance_date",
-    "clearance_json",
     "cleared_by",
     "parse_answers",
     "parse_clearance",
@@ -197,11 +196,6 @@ def cleared_by(raw: object) -> str | None:
             f'The clearance "by" must be a name of up to {MAX_CLEARED_BY} characters, or null.'
         )
     return raw.strip()
-
-
-def clearance_json(clearance: Clearance) -> dict[str, object]:
-    """A clearance in the answers-file format, as stored with the screening."""
-    return {"flags": list(clearance.flags), "date": clearance.date.isoformat(), "by": clearance.by}
 
 
 def _parse_red_flags(raw: object) -> dict[str, bool]:

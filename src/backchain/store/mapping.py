@@ -33,6 +33,7 @@ from backchain.store.models import (
     PrescriptionRow,
     SessionLogRow,
     SetLogRow,
+    SetValues,
     SkipRow,
 )
 
@@ -189,7 +190,7 @@ def fill_log_row(row: SessionLogRow, log: SessionLog) -> None:
     ]
 
 
-def _set(row: SetLogRow | DraftSetRow) -> SetLog:
+def _set(row: SetValues) -> SetLog:
     return SetLog(
         reps=row.reps,
         load=_load(row.load_kg, row.load_band),

@@ -210,7 +210,20 @@ class SessionLogRow(Base):
     )
 
 
-class SetLogRow(Base):
+class SetValues:
+    """The values of one set, as a logged set and a set in progress both store them
+    (`mapping.set_columns` fills them from a `SetLog`)."""
+
+    reps: Mapped[int | None]
+    load_kg: Mapped[float | None]
+    load_band: Mapped[str | None]
+    hold_s: Mapped[float | None]
+    rpe: Mapped[int]
+    pain: Mapped[int]
+    faults: Mapped[list[str]] = mapped_column(JSON, default=list)  # form fault ids, camera or typed
+
+
+class SetLogRow(SetValues, Base):
     """One set; `exercise_position` groups the sets of one exercise log, in logged order."""
 
     __tablename__ = "set_logs"
@@ -222,13 +235,6 @@ class SetLogRow(Base):
     exercise: Mapped[str]
     variation: Mapped[str]
     set_number: Mapped[int]
-    reps: Mapped[int | None]
-    load_kg: Mapped[float | None]
-    load_band: Mapped[str | None]
-    hold_s: Mapped[float | None]
-    rpe: Mapped[int]
-    pain: Mapped[int]
-    faults: Mapped[list[str]] = mapped_column(JSON, default=list)  # form fault ids, camera or typed
 
 
 class SkipRow(Base):
@@ -305,7 +311,7 @@ def _draft_fk() -> Mapped[int]:
     return mapped_column(ForeignKey("session_drafts.id", ondelete="CASCADE"))
 
 
-class DraftSetRow(Base):
+class DraftSetRow(SetValues, Base):
     """One set of a session in progress; `position` orders all of the draft's sets as logged."""
 
     __tablename__ = "draft_sets"
@@ -316,13 +322,6 @@ class DraftSetRow(Base):
     position: Mapped[int]
     exercise: Mapped[str]
     variation: Mapped[str]
-    reps: Mapped[int | None]
-    load_kg: Mapped[float | None]
-    load_band: Mapped[str | None]
-    hold_s: Mapped[float | None]
-    rpe: Mapped[int]
-    pain: Mapped[int]
-    faults: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class DraftSkipRow(Base):
