@@ -114,6 +114,7 @@ class Today:
     checkin_due: SessionLog | None
     done: SessionLog | None = None
     can_train_today: bool = False  # the session may be logged today
+    draft: SessionDraft | None = None  # the sets saved so far today, when it may be logged
 
     @property
     def on_its_day(self) -> bool:
@@ -202,6 +203,7 @@ def today(store: Store, *, day: date) -> Today:
     """The session for this day (or the next one to do), in the versions now in use."""
     with store.transaction() as session:
         journal = load_journal(session)
+        draft = stored_drafts.draft(session, person_id=journal.person_id, day=day)
     last = journal.logs[-1] if journal.logs else None
     due = last[1] if last and last[0] not in journal.checkins and last[1].date < day else None
     states = current_states(journal.plan, journal.all_decisions)
@@ -233,6 +235,7 @@ def today(store: Store, *, day: date) -> Today:
         checkin_due=due,
         done=None if logged is None else logged[1],
         can_train_today=available is not None,
+        draft=(draft or SessionDraft(date=day)) if available is not None else None,
     )
 
 

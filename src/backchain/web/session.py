@@ -92,14 +92,20 @@ class DraftView:
 
 def _steps(store: StoreDep, day: DayDep) -> tuple[journal.ToLog, list[Step]]:
     found = journal.to_log(store, day=day)
+    return found, _steps_of(found.prescriptions, found.loads)
+
+
+def _steps_of(
+    prescriptions: tuple[Prescription, ...], loads: Mapping[str, Load | None]
+) -> list[Step]:
     catalogue = load_catalogue()
     steps = []
-    for number, p in enumerate(found.prescriptions, start=1):
+    for number, p in enumerate(prescriptions, start=1):
         exercise = catalogue.get(p.exercise)
         version = rung(exercise, p.variation)
         fields = SetFields.of(exercise, version)
-        steps.append(Step(number, p, exercise, version, fields, found.loads.get(p.exercise)))
-    return found, steps
+        steps.append(Step(number, p, exercise, version, fields, loads.get(p.exercise)))
+    return steps
 
 
 @router.get("", response_class=HTMLResponse)
@@ -109,9 +115,9 @@ def overview(request: Request, store: StoreDep, day: DayDep) -> Response:
         view = journal.today(store, day=day)
         steps: list[Step] = []
         draft = DraftView({}, {})
-        if view.pause is None and view.done is None and view.can_train_today:
-            found, steps = _steps(store, day)
-            draft = DraftView.of(found.draft)
+        if view.pause is None and view.draft is not None:  # the day's session is open
+            steps = _steps_of(view.prescriptions, view.loads)
+            draft = DraftView.of(view.draft)
     except BackchainError as error:
         context: dict[str, object] = {"problem": str(error)}
         return templates.TemplateResponse(request, "session_none.html", context)
