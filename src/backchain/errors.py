@@ -1,6 +1,7 @@
 """Backchain's exceptions.
 
     BackchainError            anything the user can act on; the message says what to do
+    ├── ConfigError           a BACKCHAIN_* setting in the environment is not valid
     ├── CatalogueError        the exercise data file is broken, or an id is unknown
     │   └── LessonError       the lessons data file is broken, or a lesson id is unknown
     ├── ScreeningError        screening answers (or a clearance) are missing, unknown or out of range
@@ -20,6 +21,7 @@ should reach the user as a traceback.
 __all__ = [
     "BackchainError",
     "CatalogueError",
+    "ConfigError",
     "ImportRefusedError",
     "LessonError",
     "MotionError",
@@ -39,6 +41,10 @@ class BackchainError(Exception):
 
 class CatalogueError(BackchainError):
     pass
+
+
+class ConfigError(BackchainError):
+    """A `BACKCHAIN_*` environment variable has a value Backchain cannot use."""
 
 
 class LessonError(CatalogueError):
