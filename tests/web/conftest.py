@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 import pytest
-from fastapi.testclient import TestClient
+from app_client import TestClient
 
 from backchain.exercises import Catalogue, load_catalogue
 from backchain.web.app import create_app

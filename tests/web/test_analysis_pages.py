@@ -4,7 +4,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
+from app_client import TestClient
 
 from backchain.web import analysis
 from backchain.web.analysis import JobRegistry

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
+from app_client import TestClient
 from icalendar import Calendar
 from test_session import profile
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import cv2
 import pytest
-from fastapi.testclient import TestClient
+from app_client import TestClient
 from starlette.testclient import WebSocketTestSession
 
 from backchain.motion.video import read_frames

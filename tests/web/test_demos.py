@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from app_client import TestClient
 from browser_kit import ARTIFACTS, local_page, serve
-from fastapi.testclient import TestClient
 from markupsafe import escape
 from playwright.sync_api import Browser, Locator, Page, expect
 from test_session import start_program

@@ -4,7 +4,7 @@ import html
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from fastapi.testclient import TestClient
+from app_client import TestClient
 
 from backchain import journal
 from backchain.programs.models import ExerciseLog, SessionLog, SetLog

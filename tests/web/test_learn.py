@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_client import TestClient
 from browser_kit import ARTIFACTS
-from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 
 from backchain import journal

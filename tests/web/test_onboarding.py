@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 import pytest
-from fastapi.testclient import TestClient
+from app_client import TestClient
 
 from backchain.outcomes import RMDQ_ITEMS
 from backchain.programs.models import Weekday

@@ -3,7 +3,7 @@
 from html.parser import HTMLParser
 
 import pytest
-from fastapi.testclient import TestClient
+from app_client import TestClient
 from markupsafe import escape
 
 from backchain.errors import CatalogueError

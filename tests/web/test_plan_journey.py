@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from app_client import TestClient
 from browser_kit import ARTIFACTS, local_page, serve
-from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from backchain import journal

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
+from app_client import TestClient
 from test_session import log_set, start_program
 
 from backchain import journal, outcomes

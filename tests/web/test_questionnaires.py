@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from app_client import TestClient
 from browser_kit import ARTIFACTS
-from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 from test_onboarding import HIGH_RISK, LOW_RISK, NO_FLAGS, PROFILE, carried, to_safety
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
+from app_client import TestClient
 from test_session import log_set, start_program
 
 from backchain.journal import drafts

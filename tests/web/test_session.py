@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
+from app_client import TestClient
 
 from backchain import journal
 from backchain.programs.models import Profile
