@@ -10,6 +10,7 @@
     ├── ProgramError          a profile or session log is invalid, or no plan can fit it
     │   └── PlanBlockedError  screening says not to train; the message is the screening's own
     ├── StoreError            the database cannot be opened, or data is missing
+    │   ├── StoreBusyError    another change holds the database for longer than Backchain waits
     │   └── ImportRefusedError  an import file is malformed or from a newer version; nothing changed
     └── MotionError           the motion coach cannot analyse what it was given
         └── VideoError        a video is missing, unreadable, corrupt or has no frames
@@ -29,6 +30,7 @@ __all__ = [
     "ProgramError",
     "ScoringError",
     "ScreeningError",
+    "StoreBusyError",
     "StoreError",
     "VideoError",
     "WordingError",
@@ -73,6 +75,11 @@ class PlanBlockedError(ProgramError):
 
 class StoreError(BackchainError):
     pass
+
+
+class StoreBusyError(StoreError):
+    """The database stayed locked by another change for longer than Backchain waits; nothing
+    was saved, and trying again in a moment works."""
 
 
 class ImportRefusedError(StoreError):

@@ -1,16 +1,25 @@
 """Today, the morning check-in, screening again and the questionnaire re-take, in-process."""
 
 import html
+import os
 import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+import pytest
 from app_client import TestClient
+from sqlalchemy import event, make_url
 
 from backchain import journal
 from backchain.programs.models import ExerciseLog, SessionLog, SetLog
 from backchain.programs.profile import parse_profile
 from backchain.screening import RED_FLAGS
-from backchain.store import open_store, repository
+from backchain.store import DATABASE_URL_VAR, open_store, repository
+from backchain.web.app import create_app
+from backchain.web.errors import RETRY_AFTER_S
 
 ALL_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday"]
 NO_FLAGS = {flag.id: "no" for flag in RED_FLAGS}
@@ -257,3 +266,112 @@ def test_pages_for_a_program_say_how_to_start_without_one(client: TestClient) ->
         response = client.get(path)
         assert response.status_code == 404
         assert "No program yet" in response.text
+
+
+# -- a busy database ------------------------------------------------------------------------
+
+GIVE_UP_SOON = "?timeout=0.05"  # a SQLite URL option: wait 50 ms for a lock, not seconds
+CHECK_IN = {"pain": "4", "compared": "worse", "new_red_flags": "no"}
+
+
+@pytest.fixture
+def impatient() -> Iterator[TestClient]:
+    """The app on the test database, giving up soon when the database is locked."""
+    with TestClient(create_app(os.environ[DATABASE_URL_VAR] + GIVE_UP_SOON)) as test_client:
+        yield test_client
+
+
+def _database_file() -> str:
+    path = make_url(os.environ[DATABASE_URL_VAR]).database
+    assert path is not None
+    return path
+
+
+@contextmanager
+def another_program_writing() -> Iterator[None]:
+    """Another program holding the write lock, with a change not yet committed."""
+    other = sqlite3.connect(_database_file(), isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE people SET created_at = created_at")
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+@contextmanager
+def another_program_holding_the_file(app: Any) -> Iterator[None]:
+    """Another program with the database to itself: even reading has to wait."""
+    app.state.store.engine.dispose()  # the app's idle connections would keep it out
+    other = sqlite3.connect(_database_file(), isolation_level=None)
+    try:
+        other.execute("PRAGMA locking_mode = EXCLUSIVE")
+        other.execute("BEGIN EXCLUSIVE")
+        yield
+    finally:
+        other.execute("COMMIT")
+        other.close()
+
+
+def _checkins() -> int:
+    with open_store() as store, store.read() as session:
+        return len(repository.checkins(session, person_id=journal.load_journal(session).person_id))
+
+
+def test_pages_show_while_another_program_writes(impatient: TestClient) -> None:
+    log_first_session(start(days_ago=2))
+    with another_program_writing():
+        for path in ("/", "/plan", "/progress", "/checkin", "/history"):
+            assert impatient.get(path).status_code == 200, path
+
+
+def test_a_check_in_sent_while_the_database_stays_locked_is_refused_not_lost(
+    impatient: TestClient,
+) -> None:
+    log_first_session(start(days_ago=2))
+    impatient.get("/checkin")
+
+    with another_program_writing():
+        refused = impatient.post("/checkin", data=CHECK_IN)
+
+    assert refused.status_code == 503
+    assert refused.headers["Retry-After"] == str(RETRY_AFTER_S)
+    page = html.unescape(refused.text)
+    assert "your answers were not saved" in page
+    assert "Back button" in page
+    assert "No program yet" not in page
+    assert _checkins() == 0
+    sent = impatient.post("/checkin", data=CHECK_IN)  # as the person sends it again
+    assert "What changes next time" in html.unescape(sent.text)
+    assert _checkins() == 1
+
+
+def test_a_page_the_database_cannot_be_read_for_says_so(impatient: TestClient) -> None:
+    start()
+    with another_program_holding_the_file(impatient.app):
+        for path in ("/", "/plan", "/checkin"):
+            page = impatient.get(path)
+            assert page.status_code == 503, path
+            assert page.headers["Retry-After"] == str(RETRY_AFTER_S)
+            assert "nothing was lost" in html.unescape(page.text)
+            assert "No program yet" not in page.text
+    assert impatient.get("/plan").status_code == 200
+
+
+def test_today_reads_the_journal_once_and_never_takes_the_write_lock(client: TestClient) -> None:
+    log_first_session(start(days_ago=2))
+    statements: list[str] = []
+
+    def record(_c: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    app: Any = client.app
+    engine = app.state.store.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert "BEGIN IMMEDIATE" not in statements
+    assert sum("FROM plans" in s for s in statements) == 1  # one journal load

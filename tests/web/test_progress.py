@@ -1,8 +1,9 @@
 """The progress page: charts with one point per session, and the disability summary."""
 
+import html
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,11 @@ from app_client import TestClient
 from test_session import log_set, start_program
 
 from backchain import journal, outcomes
+from backchain.programs.models import ExerciseLog, SessionLog, SetLog
 from backchain.store import open_store, repository
 from backchain.web.app import create_app
+
+NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 @pytest.fixture
@@ -99,3 +103,30 @@ def test_progress_without_a_program(db_url: str) -> None:
         page = client.get("/progress")
     assert page.status_code == 200
     assert "No program yet" in page.text
+
+
+def test_progress_shows_logs_of_exercises_this_version_does_not_know(db_url: str) -> None:
+    start_program(db_url)
+    one_set = (SetLog(reps=10, rpe=6, pain=2, faults=("knees_in",)),)
+    imported = SessionLog(
+        date=date.today(),
+        exercises=(
+            # An exercise and a version from another version of Backchain, as an import keeps them.
+            ExerciseLog(exercise="wall_sit", variation="wall_sit", sets=one_set),
+            ExerciseLog(exercise="glute_bridge", variation="glute_bridge_on_a_ball", sets=one_set),
+        ),
+        pain_after=2,
+    )
+    with open_store(db_url) as store, store.transaction() as session:
+        person = journal.load_journal(session).person_id
+        repository.add_session_log(session, person_id=person, log=imported, logged_at=NOW)
+
+    with TestClient(create_app(db_url)) as client:
+        page = client.get("/progress")
+
+    assert page.status_code == 200
+    volume = html.unescape(chart_section(page.text, "volume-chart"))
+    assert "Unknown exercise (wall_sit)" in volume
+    assert "Glute bridge" in volume  # a known exercise in an unknown version is still counted
+    faults = html.unescape(chart_section(page.text, "faults-chart"))
+    assert "Unknown exercise (wall_sit)" in faults

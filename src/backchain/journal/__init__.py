@@ -1,7 +1,8 @@
 """The person's training journal: each user action as one transaction, shared by the CLI and the
 web app. The rules live in the domain packages; the journal loads, decides and saves.
 
-    core         the journal's state, starting a program, the day's session, logging, check-in, resume
+    state        the person's stored state in one load, remembered while the data is unchanged
+    core         starting a program, the day's session, logging, check-in, resume
     drafts       the session in progress, saved set by set, finished into a log
     corrections  a logged set or session corrected or removed, decisions made again
     settings     new training days, kit, minutes or weeks; erasing everything
@@ -9,27 +10,33 @@ web app. The rules live in the domain packages; the journal loads, decides and s
 """
 
 from backchain.journal.core import (
+    NO_PROGRAM,
     Journal,
     Today,
     ToLog,
     check_in,
+    find_journal,
     load_journal,
     log_session,
     resume,
     start_program,
     to_log,
     today,
+    today_in,
 )
 
 __all__ = [
+    "NO_PROGRAM",
     "Journal",
     "ToLog",
     "Today",
     "check_in",
+    "find_journal",
     "load_journal",
     "log_session",
     "resume",
     "start_program",
     "to_log",
     "today",
+    "today_in",
 ]

@@ -1,21 +1,22 @@
-"""The journal's core: the person's stored state in one load, starting a program, the day's
-session, logging, the morning check-in and resuming after a pause.
+"""The journal's core: starting a program, the day's session, logging, the morning check-in
+and resuming after a pause, each on the person's state loaded in one go (`state.Journal`).
 
 Each public function is one user action and one database transaction, shared by the CLI and the
-web app. The rules live in the domain packages; the journal only loads, decides and saves.
+web app: `Store.read()` for what only reads, `Store.transaction()` for what writes. The rules live
+in the domain packages; the journal only loads, decides and saves.
 """
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property
 from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
 from backchain import outcomes, screening
-from backchain.errors import PlanBlockedError, ProgramError, StoreError
+from backchain.errors import PlanBlockedError, ProgramError
 from backchain.exercises import load_catalogue
+from backchain.journal.state import NO_PROGRAM, Journal, find_journal, load_journal
 from backchain.outcomes.models import PARAPHRASE_WORDING
 from backchain.programs.generator import generate_plan
 from backchain.programs.models import (
@@ -36,16 +37,18 @@ from backchain.programs.models import (
 from backchain.programs.profile import check_screening
 from backchain.programs.progression import decide_session
 from backchain.programs.schedule import Slot, done_sessions, next_session, session_for
-from backchain.programs.tracking import adjusted, current_states, program_pause
+from backchain.programs.tracking import adjusted, current_states
 from backchain.store import Store, repository
 from backchain.store import drafts as stored_drafts
 
 __all__ = [
+    "NO_PROGRAM",
     "Journal",
     "ToLog",
     "Today",
     "check_in",
     "decide_log",
+    "find_journal",
     "going_into",
     "load_journal",
     "log_session",
@@ -54,44 +57,8 @@ __all__ = [
     "start_program",
     "to_log",
     "today",
+    "today_in",
 ]
-
-
-@dataclass(frozen=True)
-class Journal:
-    """Everything stored about the current person that decisions depend on, loaded in one go."""
-
-    person_id: int
-    profile: Profile
-    plan: Plan
-    logs: tuple[tuple[int, SessionLog], ...]  # by date
-    checkins: Mapping[int, CheckIn]  # by log id
-    decisions: tuple[repository.DecisionRecord, ...]  # in the order they apply
-
-    @property
-    def all_decisions(self) -> list[Decision]:
-        return [record.decision for record in self.decisions]
-
-    @property
-    def pause(self) -> Decision | None:
-        return program_pause(self.all_decisions)
-
-    def decisions_for(self, log_id: int) -> list[Decision]:
-        return [r.decision for r in self.decisions if r.log_id == log_id]
-
-    def log_on(self, day: date) -> tuple[int, SessionLog] | None:
-        """The session logged on this day, if any: there is at most one a day."""
-        return next(((i, log) for i, log in self.logs if log.date == day), None)
-
-    @cached_property
-    def done(self) -> dict[date, date]:
-        """Each planned date that is done, with the day it was logged."""
-        return done_sessions(self.plan, [log.date for _, log in self.logs])
-
-    def last_decisions(self, before: Sequence[Decision] | None = None) -> dict[str, Decision]:
-        """The latest decision for each exercise, among `before` (default: all)."""
-        chosen = self.all_decisions if before is None else before
-        return {d.exercise: d for d in chosen if d.exercise is not None}
 
 
 @dataclass(frozen=True)
@@ -183,30 +150,17 @@ def _baseline(profile: Profile) -> list[tuple[outcomes.Score, object]]:
     return scores
 
 
-def load_journal(session: Session) -> Journal:
-    """The current person's journal; a clear error when nobody has started a program yet."""
-    person_id = repository.latest_person_id(session)
-    plan = None if person_id is None else repository.current_plan(session, person_id=person_id)
-    if person_id is None or plan is None:
-        raise StoreError("No program yet: run `backchain init` to start one.")
-    return Journal(
-        person_id=person_id,
-        profile=repository.get_profile(session, person_id=person_id),
-        plan=plan,
-        logs=tuple(repository.session_logs(session, person_id=person_id)),
-        checkins=repository.checkins(session, person_id=person_id),
-        decisions=tuple(repository.decisions(session, person_id=person_id)),
-    )
-
-
 def today(store: Store, *, day: date) -> Today:
     """The session for this day (or the next one to do), in the versions now in use."""
-    with store.transaction() as session:
+    with store.read() as session:
         journal = load_journal(session)
         draft = stored_drafts.draft(session, person_id=journal.person_id, day=day)
-    last = journal.logs[-1] if journal.logs else None
-    due = last[1] if last and last[0] not in journal.checkins and last[1].date < day else None
-    states = current_states(journal.plan, journal.all_decisions)
+    return today_in(journal, day=day, draft=draft)
+
+
+def today_in(journal: Journal, *, day: date, draft: SessionDraft | None) -> Today:
+    """`today` from a journal already loaded, with the day's stored draft, if any."""
+    states = journal.states
     loads = {exercise: state.load for exercise, state in states.items()}
     logged = journal.log_on(day)
     available = None if logged is not None else session_for(journal.plan, journal.done, day)
@@ -232,7 +186,7 @@ def today(store: Store, *, day: date) -> Today:
         loads=loads,
         desk_break=journal.plan.desk_break,
         pause=journal.pause,
-        checkin_due=due,
+        checkin_due=journal.checkin_due(day),
         done=None if logged is None else logged[1],
         can_train_today=available is not None,
         draft=(draft or SessionDraft(date=day)) if available is not None else None,
@@ -280,7 +234,7 @@ class ToLog(NamedTuple):
 def to_log(store: Store, *, day: date) -> ToLog:
     """The pause in force, if any, the prescriptions a log on this day is checked against, the
     loads in use, the session already logged that day and the one in progress."""
-    with store.transaction() as session:
+    with store.read() as session:
         journal = load_journal(session)
         draft = stored_drafts.draft(session, person_id=journal.person_id, day=day)
     logged = journal.log_on(day)
@@ -305,7 +259,7 @@ def log_session(
     records it as a correction of the first (see `corrections.replace_session`).
     """
     if replace:
-        with store.transaction() as session:
+        with store.read() as session:
             logged = load_journal(session).log_on(log.date)
         if logged is not None:
             from backchain.journal.corrections import replace_session  # it builds on this module

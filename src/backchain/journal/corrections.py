@@ -12,13 +12,8 @@ from sqlalchemy.orm import Session
 
 from backchain.errors import ProgramError
 from backchain.exercises import load_catalogue
-from backchain.journal.core import (
-    Journal,
-    check_log_matches,
-    decide_log,
-    going_into,
-    load_journal,
-)
+from backchain.journal.core import check_log_matches, decide_log, going_into
+from backchain.journal.state import Journal, load_journal
 from backchain.programs.models import (
     Decision,
     ExerciseLog,

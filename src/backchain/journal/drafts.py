@@ -6,7 +6,8 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from backchain.errors import ProgramError
-from backchain.journal.core import Journal, add_log, going_into, load_journal, to_log
+from backchain.journal.core import add_log, going_into, to_log
+from backchain.journal.state import Journal, load_journal
 from backchain.programs.models import (
     Decision,
     ExerciseLog,
@@ -34,7 +35,7 @@ NOT_REACHED = "Not reached: the session was finished before it."
 
 def draft(store: Store, *, day: date) -> SessionDraft:
     """The session in progress on this day; empty when nothing is logged yet."""
-    with store.transaction() as session:
+    with store.read() as session:
         journal = load_journal(session)
         found = stored_drafts.draft(session, person_id=journal.person_id, day=day)
     return found if found is not None else SessionDraft(date=day)

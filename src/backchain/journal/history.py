@@ -3,12 +3,15 @@
 from dataclasses import dataclass
 from datetime import date
 
-from backchain.journal.core import load_journal
+from sqlalchemy.orm import Session
+
+from backchain.errors import StoreError
+from backchain.journal.state import NO_PROGRAM, find_journal
 from backchain.programs.models import CheckIn, Decision, SessionDraft, SessionLog
 from backchain.store import Store, repository
 from backchain.store import drafts as stored_drafts
 
-__all__ = ["History", "LoggedSession", "history", "logged_session"]
+__all__ = ["History", "LoggedSession", "history", "history_in", "logged_session"]
 
 
 @dataclass(frozen=True)
@@ -32,13 +35,24 @@ class History:
 
 
 def history(store: Store) -> History:
-    with store.transaction() as session:
-        journal = load_journal(session)
-        person = journal.person_id
-        revisions = tuple(repository.revisions(session, person_id=person))
-        screenings = tuple(repository.screenings(session, person_id=person))
-        questionnaires = tuple(repository.questionnaire_records(session, person_id=person))
-        drafts = tuple(draft for _, draft in stored_drafts.drafts(session, person_id=person))
+    """Everything stored for the current person; a `StoreError` when no program is stored."""
+    with store.read() as session:
+        found = history_in(session)
+    if found is None:
+        raise StoreError(NO_PROGRAM)
+    return found
+
+
+def history_in(session: Session) -> History | None:
+    """`history` in the caller's transaction; None when no program is stored."""
+    journal = find_journal(session)
+    if journal is None:
+        return None
+    person = journal.person_id
+    revisions = tuple(repository.revisions(session, person_id=person))
+    screenings = tuple(repository.screenings(session, person_id=person))
+    questionnaires = tuple(repository.questionnaire_records(session, person_id=person))
+    drafts = tuple(draft for _, draft in stored_drafts.drafts(session, person_id=person))
     corrected = {r.revision.day for r in revisions if r.revision.kind.value != "settings_changed"}
     sessions = tuple(
         LoggedSession(

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from backchain.errors import ProgramError
 from backchain.exercises import load_catalogue
-from backchain.journal.core import load_journal
+from backchain.journal.state import load_journal
 from backchain.programs.generator import generate_plan
 from backchain.programs.models import MAX_WEEKS, Plan, Profile, Revision, RevisionKind
 from backchain.programs.profile import parse_profile

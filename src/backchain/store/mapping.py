@@ -2,9 +2,18 @@
 
 Loading goes through the domain models' own validation, so a row that no longer makes sense
 (edited by hand, say) fails loudly instead of reaching the progression rules.
+
+Reads take plain column values (`queries`' `*Values` tuples, as its queries select them), so
+`repository` builds no ORM objects. The domain values are frozen and depend on nothing but
+those column values, so each is made once and then remembered, keyed by the values themselves:
+a remembered value can never be out of date. JSON columns are read as their text for that.
 """
 
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from backchain.programs.models import (
@@ -36,23 +45,42 @@ from backchain.store.models import (
     SetValues,
     SkipRow,
 )
+from backchain.store.queries import (
+    CheckInValues,
+    DecisionValues,
+    LogValues,
+    PlanValues,
+    PrescriptionValues,
+    SetFigures,
+)
 
 __all__ = [
     "checkin_from_row",
+    "checkin_of",
     "checkin_row",
     "decision_from_row",
+    "decision_of",
     "decision_row",
     "draft_from_row",
     "draft_set_row",
     "fill_log_row",
     "log_from_row",
+    "log_of",
     "log_row",
     "plan_from_row",
+    "plan_of",
     "plan_row",
     "set_columns",
 ]
 
 _N = TypeVar("_N", int, float)
+
+# How many distinct values each cache keeps. Plans and logs: a few people's whole program (a
+# 16-week plan at five days a week has 80 sessions); small values: every kind of set, check-in
+# and decision those hold.
+PLAN_CACHE_SIZE = 64
+LOG_CACHE_SIZE = 1024
+VALUE_CACHE_SIZE = 8192
 
 
 def _span(low: _N | None, high: _N | None) -> tuple[_N, _N] | None:
@@ -80,17 +108,21 @@ def _prescription_row(prescription: Prescription, position: int) -> Prescription
     )
 
 
-def _prescription(row: PrescriptionRow) -> Prescription:
+def _prescription(values: PrescriptionValues) -> Prescription:
     return Prescription(
-        exercise=row.exercise,
-        variation=row.variation,
-        sets=row.sets,
-        reps=_span(row.reps_low, row.reps_high),
-        hold_s=_span(row.hold_low, row.hold_high),
-        rest_s=row.rest_s,
-        per_side=row.per_side,
-        reason=row.reason,
+        exercise=values.exercise,
+        variation=values.variation,
+        sets=values.sets,
+        reps=_span(values.reps_low, values.reps_high),
+        hold_s=_span(values.hold_low, values.hold_high),
+        rest_s=values.rest_s,
+        per_side=values.per_side,
+        reason=values.reason,
     )
+
+
+def _prescription_values(row: PrescriptionRow) -> PrescriptionValues:
+    return PrescriptionValues._make(getattr(row, n) for n in PrescriptionValues._fields)
 
 
 def plan_row(plan: Plan, *, person_id: int, created_at: datetime) -> PlanRow:
@@ -125,23 +157,55 @@ def plan_row(plan: Plan, *, person_id: int, created_at: datetime) -> PlanRow:
     )
 
 
+@lru_cache(maxsize=PLAN_CACHE_SIZE)
+def plan_of(values: PlanValues) -> Plan:
+    prescriptions: dict[int, list[PrescriptionValues]] = defaultdict(list)
+    for planned_id, *columns in values.prescriptions:
+        prescriptions[planned_id].append(PrescriptionValues._make(columns))
+    sessions: dict[int, list[_Planned]] = defaultdict(list)
+    for week_id, planned_id, day in values.sessions:
+        sessions[week_id].append((day, prescriptions[planned_id]))
+    weeks = [(number, phase, sessions[week_id]) for week_id, number, phase in values.weeks]
+    desk_break = None if values.desk_break is None else json.loads(values.desk_break)
+    return _plan(values.start, desk_break, weeks)
+
+
 def plan_from_row(row: PlanRow) -> Plan:
-    weeks = tuple(
-        PlanWeek(
-            week=week.week,
-            phase=week.phase,
-            sessions=tuple(
-                PlannedSession(
-                    date=planned.date,
-                    exercises=tuple(_prescription(p) for p in planned.prescriptions),
-                )
+    weeks = [
+        (
+            week.week,
+            week.phase,
+            [
+                (planned.date, [_prescription_values(p) for p in planned.prescriptions])
                 for planned in week.sessions
-            ),
+            ],
         )
         for week in row.week_rows
+    ]
+    return _plan(row.start, row.desk_break, weeks)
+
+
+_Planned = tuple[date, Sequence[PrescriptionValues]]  # a planned session: its date, its exercises
+
+
+def _plan(
+    start: date, desk_break: Any, weeks: Iterable[tuple[int, str, Iterable[_Planned]]]
+) -> Plan:
+    return Plan(
+        start=start,
+        weeks=tuple(
+            PlanWeek(
+                week=number,
+                phase=phase,
+                sessions=tuple(
+                    PlannedSession(date=day, exercises=tuple(_prescription(p) for p in exercises))
+                    for day, exercises in sessions
+                ),
+            )
+            for number, phase, sessions in weeks
+        ),
+        desk_break=None if desk_break is None else DeskBreak.model_validate(desk_break),
     )
-    desk_break = None if row.desk_break is None else DeskBreak.model_validate(row.desk_break)
-    return Plan(start=row.start, weeks=weeks, desk_break=desk_break)
 
 
 def set_columns(logged: SetLog) -> dict[str, Any]:
@@ -190,38 +254,66 @@ def fill_log_row(row: SessionLogRow, log: SessionLog) -> None:
     ]
 
 
-def _set(row: SetValues) -> SetLog:
+@lru_cache(maxsize=VALUE_CACHE_SIZE)
+def _set_of(figures: SetFigures) -> SetLog:
     return SetLog(
-        reps=row.reps,
-        load=_load(row.load_kg, row.load_band),
-        hold_s=row.hold_s,
-        rpe=row.rpe,
-        pain=row.pain,
-        faults=tuple(row.faults),
+        reps=figures.reps,
+        load=_load(figures.load_kg, figures.load_band),
+        hold_s=figures.hold_s,
+        rpe=figures.rpe,
+        pain=figures.pain,
+        faults=figures.faults,
     )
 
 
-def _exercise_logs(rows: list[SetLogRow]) -> tuple[ExerciseLog, ...]:
-    grouped: dict[int, list[SetLogRow]] = {}
-    for row in rows:  # already ordered by exercise position, then set number
-        grouped.setdefault(row.exercise_position, []).append(row)
-    return tuple(
-        ExerciseLog(
-            exercise=sets[0].exercise,
-            variation=sets[0].variation,
-            sets=tuple(_set(s) for s in sets),
-        )
-        for sets in grouped.values()
-    )
+def _set(row: SetValues) -> SetLog:
+    *figures, faults = (getattr(row, name) for name in SetFigures._fields)
+    return _set_of(SetFigures._make((*figures, tuple(faults))))
+
+
+_LoggedSet = tuple[int, str, str, SetLog]  # exercise position, exercise, variation, the set
+
+
+@lru_cache(maxsize=LOG_CACHE_SIZE)
+def log_of(values: LogValues) -> SessionLog:
+    sets = [
+        (position, exercise, variation, _set_of(SetFigures._make((*figures, _faults(faults)))))
+        for _, position, exercise, variation, *figures, faults in values.sets
+    ]
+    skips = [(exercise, reason) for _, exercise, reason in values.skips]
+    return _log(values.date, values.pain_after, values.notes, sets, skips)
+
+
+def _faults(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
 
 
 def log_from_row(row: SessionLogRow) -> SessionLog:
+    sets = [(s.exercise_position, s.exercise, s.variation, _set(s)) for s in row.sets]
+    skips = [(s.exercise, s.reason) for s in row.skips]
+    return _log(row.date, row.pain_after, row.notes, sets, skips)
+
+
+def _log(
+    day: date,
+    pain_after: int,
+    notes: str,
+    sets: Iterable[_LoggedSet],
+    skips: Iterable[tuple[str, str]],
+) -> SessionLog:
+    grouped: dict[int, list[_LoggedSet]] = {}
+    for logged in sets:  # ordered by exercise position, then set number
+        grouped.setdefault(logged[0], []).append(logged)
+    exercises = tuple(
+        ExerciseLog(exercise=rows[0][1], variation=rows[0][2], sets=tuple(r[3] for r in rows))
+        for rows in grouped.values()
+    )
     return SessionLog(
-        date=row.date,
-        exercises=_exercise_logs(row.sets),
-        skipped=tuple(Skip(exercise=s.exercise, reason=s.reason) for s in row.skips),
-        pain_after=row.pain_after,
-        notes=row.notes,
+        date=day,
+        exercises=exercises,
+        skipped=tuple(Skip(exercise=exercise, reason=reason) for exercise, reason in skips),
+        pain_after=pain_after,
+        notes=notes,
     )
 
 
@@ -260,15 +352,13 @@ def checkin_row(checkin: CheckIn, *, log_id: int) -> CheckInRow:
     )
 
 
+@lru_cache(maxsize=VALUE_CACHE_SIZE)
+def checkin_of(values: CheckInValues) -> CheckIn:
+    return CheckIn.model_validate(values._asdict())
+
+
 def checkin_from_row(row: CheckInRow) -> CheckIn:
-    return CheckIn.model_validate(
-        {
-            "date": row.date,
-            "pain": row.pain,
-            "compared": row.compared,
-            "new_red_flags": row.new_red_flags,
-        }
-    )
+    return checkin_of(CheckInValues(row.date, row.pain, row.compared, row.new_red_flags))
 
 
 def decision_row(
@@ -296,13 +386,18 @@ def decision_row(
     )
 
 
-def decision_from_row(row: DecisionRow) -> Decision:
+@lru_cache(maxsize=VALUE_CACHE_SIZE)
+def decision_of(values: DecisionValues) -> Decision:
     return Decision.model_validate(
         {
-            "exercise": row.exercise,
-            "kind": row.kind,
-            "reason": row.reason,
-            "variation": row.variation,
-            "load": _load(row.load_kg, row.load_band),
+            "exercise": values.exercise,
+            "kind": values.kind,
+            "reason": values.reason,
+            "variation": values.variation,
+            "load": _load(values.load_kg, values.load_band),
         }
     )
+
+
+def decision_from_row(row: DecisionRow) -> Decision:
+    return decision_of(DecisionValues._make(getattr(row, n) for n in DecisionValues._fields))

@@ -1,12 +1,17 @@
 """Reading and writing the domain values: small functions on a session, keyword-only arguments.
 
-Each function works inside the caller's `Store.transaction()`; none commits, so one user action
-is one transaction however many of these it calls.
+Each function works inside the caller's `Store.transaction()` (the readers also in a
+`Store.read()`); none commits, so one user action is one transaction however many it calls.
+
+The readers run `queries`' prebuilt queries: columns, not ORM objects, one query per table
+whatever the number of rows, so a person's whole journal is a handful of queries.
 """
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -23,14 +28,14 @@ from backchain.programs.models import (
 )
 from backchain.screening.models import ScreeningResult
 from backchain.store.mapping import (
-    checkin_from_row,
+    checkin_of,
     checkin_row,
-    decision_from_row,
+    decision_of,
     decision_row,
     fill_log_row,
-    log_from_row,
+    log_of,
     log_row,
-    plan_from_row,
+    plan_of,
     plan_row,
 )
 from backchain.store.models import (
@@ -45,6 +50,25 @@ from backchain.store.models import (
     RevisionRow,
     ScreeningRow,
     SessionLogRow,
+)
+from backchain.store.queries import (
+    CHECKIN_COLUMNS,
+    CHECKINS,
+    CURRENT_PLAN,
+    DECISIONS,
+    LOGGED_SETS,
+    LOGS,
+    PLAN_WEEKS,
+    PLANNED_SESSIONS,
+    PRESCRIPTIONS,
+    QUESTIONNAIRES,
+    SKIPS,
+    CheckInValues,
+    DecisionValues,
+    LogValues,
+    PlanValues,
+    by_log,
+    rows,
 )
 
 __all__ = [
@@ -65,6 +89,7 @@ __all__ = [
     "delete_everything",
     "delete_session_log",
     "get_profile",
+    "has_plan",
     "latest_person_id",
     "latest_screening",
     "lock_person",
@@ -80,6 +105,8 @@ __all__ = [
     "update_profile",
 ]
 
+# A few people's decisions (a whole program's, per person), remembered by their row values.
+DECISIONS_CACHE_SIZE = 32
 # Loading a whole plan or log in a few queries instead of one per week and session.
 PLAN_TREE = (
     selectinload(PlanRow.week_rows)
@@ -148,10 +175,10 @@ def latest_person_id(session: Session) -> int | None:
 
 
 def get_profile(session: Session, *, person_id: int) -> Profile:
-    row = session.get(PersonRow, person_id)
-    if row is None:
+    found = session.scalar(select(PersonRow.profile).where(PersonRow.id == person_id))
+    if found is None:
         raise StoreError(f"No person with id {person_id} is stored; start a program first.")
-    return Profile.model_validate(row.profile)
+    return Profile.model_validate(found)
 
 
 def add_screening(
@@ -223,16 +250,12 @@ def add_questionnaire(
 
 def questionnaire_records(session: Session, *, person_id: int) -> list[QuestionnaireRecord]:
     """Every scored questionnaire with the wording it was answered in, oldest first."""
-    rows = session.scalars(
-        select(QuestionnaireRow)
-        .where(QuestionnaireRow.person_id == person_id)
-        .order_by(QuestionnaireRow.taken_on, QuestionnaireRow.id)
-    )
-    return [QuestionnaireRecord(r.taken_on, _score(r), r.wording) for r in rows]
-
-
-def _score(row: QuestionnaireRow) -> Score:
-    return Score(Measure(row.measure), row.score, row.band, row.answered)
+    return [
+        QuestionnaireRecord(taken_on, Score(Measure(measure), score, band, answered), wording)
+        for taken_on, measure, score, band, answered, wording in rows(
+            session, QUESTIONNAIRES, person_id=person_id
+        )
+    ]
 
 
 def questionnaires(session: Session, *, person_id: int) -> list[tuple[date, Score]]:
@@ -253,15 +276,25 @@ def save_plan(session: Session, *, person_id: int, plan: Plan, created_at: datet
     return row.id
 
 
+def has_plan(session: Session, *, person_id: int) -> bool:
+    """Whether the person has a current plan, without loading it."""
+    return bool(rows(session, CURRENT_PLAN, person_id=person_id))
+
+
 def current_plan(session: Session, *, person_id: int) -> Plan | None:
-    row = session.scalars(
-        select(PlanRow)
-        .where(PlanRow.person_id == person_id, PlanRow.superseded.is_(False))
-        .order_by(PlanRow.id.desc())
-        .limit(1)
-        .options(PLAN_TREE)
-    ).first()
-    return None if row is None else plan_from_row(row)
+    """The person's current plan, in four queries: the plan, its weeks, sessions, prescriptions."""
+    found = rows(session, CURRENT_PLAN, person_id=person_id)
+    if not found:
+        return None
+    plan_id, start, desk_break = found[0]
+    values = PlanValues(
+        start,
+        desk_break,
+        rows(session, PLAN_WEEKS, plan_id=plan_id),
+        rows(session, PLANNED_SESSIONS, plan_id=plan_id),
+        rows(session, PRESCRIPTIONS, plan_id=plan_id),
+    )
+    return plan_of(values)
 
 
 def add_session_log(
@@ -274,14 +307,14 @@ def add_session_log(
 
 
 def session_logs(session: Session, *, person_id: int) -> list[tuple[int, SessionLog]]:
-    """Every session log with its id, by date, then in the order they were logged."""
-    rows = session.scalars(
-        select(SessionLogRow)
-        .where(SessionLogRow.person_id == person_id)
-        .order_by(SessionLogRow.date, SessionLogRow.id)
-        .options(*LOG_TREE)
-    )
-    return [(row.id, log_from_row(row)) for row in rows]
+    """Every session log with its id, by date, then in the order they were logged: three
+    queries (sets, skips, logs) however many there are."""
+    sets = by_log(rows(session, LOGGED_SETS, person_id=person_id))
+    skips = by_log(rows(session, SKIPS, person_id=person_id))
+    return [
+        (log_id, log_of(LogValues(day, pain, notes, sets.get(log_id, ()), skips.get(log_id, ()))))
+        for log_id, day, pain, notes in rows(session, LOGS, person_id=person_id)
+    ]
 
 
 def replace_session_log(session: Session, *, log_id: int, log: SessionLog) -> None:
@@ -310,16 +343,16 @@ def set_checkin(session: Session, *, log_id: int, checkin: CheckIn) -> None:
 
 
 def checkin_for(session: Session, *, log_id: int) -> CheckIn | None:
-    row = session.scalars(select(CheckInRow).where(CheckInRow.session_log_id == log_id)).first()
-    return None if row is None else checkin_from_row(row)
+    row = session.execute(
+        select(*CHECKIN_COLUMNS).where(CheckInRow.session_log_id == log_id)
+    ).first()
+    return None if row is None else checkin_of(CheckInValues._make(row))
 
 
 def checkins(session: Session, *, person_id: int) -> dict[int, CheckIn]:
     """Every check-in, by the id of the session log it follows, in one query."""
-    rows = session.scalars(
-        select(CheckInRow).join(SessionLogRow).where(SessionLogRow.person_id == person_id)
-    )
-    return {row.session_log_id: checkin_from_row(row) for row in rows}
+    found = rows(session, CHECKINS, person_id=person_id)
+    return {row[0]: checkin_of(CheckInValues._make(row[1:])) for row in found}
 
 
 def _next_batch(session: Session, person_id: int) -> int:
@@ -385,15 +418,16 @@ def _add_batch(
 
 def decisions(session: Session, *, person_id: int) -> list[DecisionRecord]:
     """Every stored decision in the order it applies, so later ones override earlier ones."""
-    rows = session.scalars(
-        select(DecisionRow)
-        .where(DecisionRow.person_id == person_id)
-        .order_by(DecisionRow.batch, DecisionRow.position, DecisionRow.id)
+    return list(_decision_records(rows(session, DECISIONS, person_id=person_id)))
+
+
+@lru_cache(maxsize=DECISIONS_CACHE_SIZE)
+def _decision_records(found: tuple[tuple[Any, ...], ...]) -> tuple[DecisionRecord, ...]:
+    """The records of these rows, remembered by their values (see `mapping`)."""
+    return tuple(
+        DecisionRecord(row[0], row[1], decision_of(DecisionValues._make(row[3:])), row[2])
+        for row in found
     )
-    return [
-        DecisionRecord(row.session_log_id, row.decided_on, decision_from_row(row), row.batch)
-        for row in rows
-    ]
 
 
 # -- revisions and erasing -------------------------------------------------------------------

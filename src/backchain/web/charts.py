@@ -4,13 +4,17 @@ Everything is placed here, in a viewBox `WIDTH` units wide: a phone's content wi
 is about one CSS pixel there. The SVG scales uniformly, so text that does not collide in the
 viewBox does not collide at any rendered width. Templates only draw what these functions place.
 Every chart keeps its data as a table too, so a screen reader gets the numbers, not only a picture.
+
+A chart depends on nothing but its arguments and is frozen, so each layout is made once and then
+remembered, keyed by those arguments.
 """
 
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, TypeVar
 
 __all__ = [
     "FONT_SIZE",
@@ -54,8 +58,15 @@ MAX_TICK_INTERVALS = int(PLOT_HEIGHT // (TEXT_HEIGHT + TEXT_GAP))  # y labels ne
 NICE_STEPS = (1, 2, 5)  # tick steps, times a power of ten: whole numbers a person reads at once
 MIN_STEP = 1  # every value charted is a count, a score or a percentage: no half ticks
 ELLIPSIS = "…"
+CHART_CACHE_SIZE = 256  # laid-out charts remembered: every chart of a few people's progress pages
 
 Anchor = Literal["start", "middle", "end"]
+_V = TypeVar("_V", float, float | None)
+Frozen = tuple[tuple[str, tuple[_V, ...]], ...]  # a mapping of series, hashable to key a cache
+
+
+def _frozen(series: Mapping[str, Sequence[_V]]) -> Frozen[_V]:
+    return tuple((name, tuple(values)) for name, values in series.items())
 
 
 @dataclass(frozen=True)
@@ -386,6 +397,19 @@ def line_chart(
 
     With `y_max` the scale is fixed (a questionnaire's range); without, it fits the data.
     """
+    return _line_chart(tuple(labels), _frozen(series), axes, y_max, reference, reference_label)
+
+
+@lru_cache(maxsize=CHART_CACHE_SIZE)
+def _line_chart(
+    labels: tuple[str, ...],
+    frozen: Frozen[float | None],
+    axes: Axes,
+    y_max: float | None,
+    reference: float | None,
+    reference_label: str,
+) -> Chart:
+    series = dict(frozen)
     data = [v for vs in series.values() for v in vs if v is not None]
     values, top = _value_axis(max(data or [0.0]), y_max)
     left = _plot_left(values)
@@ -419,6 +443,14 @@ def bar_chart(
 ) -> Chart:
     """Grouped columns: one group per label, one bar per series; the scale fits the data
     unless `y_max` fixes it."""
+    return _bar_chart(tuple(labels), _frozen(series), axes, y_max)
+
+
+@lru_cache(maxsize=CHART_CACHE_SIZE)
+def _bar_chart(
+    labels: tuple[str, ...], frozen: Frozen[float], axes: Axes, y_max: float | None
+) -> Chart:
+    series = dict(frozen)
     values, top = _value_axis(max([v for vs in series.values() for v in vs] or [0.0]), y_max)
     left = _plot_left(values)
     right = WIDTH - EDGE
@@ -457,6 +489,18 @@ def hbar_chart(
 ) -> Chart:
     """One horizontal bar per label, each label on its own line above its bar with the value
     at the right, so long names never collide. `axes.y` names the labels, `axes.x` the values."""
+    return _hbar_chart(tuple(labels), tuple(values), name, axes, value_max, suffix)
+
+
+@lru_cache(maxsize=CHART_CACHE_SIZE)
+def _hbar_chart(
+    labels: tuple[str, ...],
+    values: tuple[float, ...],
+    name: str,
+    axes: Axes,
+    value_max: float,
+    suffix: str,
+) -> Chart:
     ticks = [Tick(v, f"{v:g}") for v in nice_ticks(value_max, fixed=True)]
     left = EDGE + text_width(ticks[0].label) / 2  # the 0 label centres on the axis start
     right = WIDTH - EDGE - text_width(ticks[-1].label) / 2

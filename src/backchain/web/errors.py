@@ -1,5 +1,6 @@
 """Turning errors into friendly HTML pages, so a user never sees a traceback or bare JSON."""
 
+import logging
 from collections.abc import Callable, Coroutine, Mapping
 from http import HTTPStatus
 from typing import Any
@@ -9,10 +10,26 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException
 
-from backchain.errors import BackchainError
+from backchain.errors import BackchainError, StoreBusyError
 from backchain.web.templating import templates
 
-__all__ = ["EXCEPTION_HANDLERS", "NotFoundError"]
+__all__ = ["BUSY_TITLE", "EXCEPTION_HANDLERS", "RETRY_AFTER_S", "NotFoundError"]
+
+logger = logging.getLogger(__name__)
+
+# The store already waited (and retried) for the other change before giving up; a few more
+# seconds is when trying again is likely to work.
+RETRY_AFTER_S = 5
+BUSY_TITLE = "Backchain is busy"
+BUSY_READING = "Backchain is busy saving something else; nothing was lost — try again in a moment."
+# A form post that was refused: the person's typed answers must not be lost with it. Browsers
+# keep a form's contents when the person goes back to it.
+BUSY_WRITING = (
+    "Backchain is busy saving something else, so your answers were not saved; nothing else was "
+    "lost. Go back with your browser's Back button — the form still has what you entered — "
+    "and send it again in a moment."
+)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class NotFoundError(HTTPException):
@@ -36,6 +53,14 @@ async def _http_error(request: Request, error: HTTPException) -> HTMLResponse:
 async def _invalid_request(request: Request, error: RequestValidationError) -> HTMLResponse:
     detail = "The address has a value Backchain does not understand; start again from the library."
     return _error_page(request, HTTPStatus.UNPROCESSABLE_ENTITY, "Unknown choice", detail)
+
+
+async def _busy(request: Request, error: StoreBusyError) -> HTMLResponse:
+    # Another change held the database longer than the store waits: nothing was written.
+    logger.warning("%s %s refused: %s", request.method, request.url.path, error)
+    detail = BUSY_READING if request.method in SAFE_METHODS else BUSY_WRITING
+    headers = {"Retry-After": str(RETRY_AFTER_S)}
+    return _error_page(request, HTTPStatus.SERVICE_UNAVAILABLE, BUSY_TITLE, detail, headers)
 
 
 async def _backchain_error(request: Request, error: BackchainError) -> HTMLResponse:
@@ -63,5 +88,6 @@ Handler = Callable[[Request, Any], Coroutine[Any, Any, Response]]
 EXCEPTION_HANDLERS: dict[int | type[Exception], Handler] = {
     HTTPException: _http_error,
     RequestValidationError: _invalid_request,
+    StoreBusyError: _busy,
     BackchainError: _backchain_error,
 }

@@ -12,10 +12,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from backchain import screening
-from backchain.errors import BackchainError, ScreeningError, StoreError
+from backchain.errors import BackchainError, ScreeningError
 from backchain.exercises import load_catalogue
 from backchain.journal import corrections
-from backchain.journal.history import History, LoggedSession, history
+from backchain.journal.history import History, LoggedSession, history_in
 from backchain.outcomes.models import PARAPHRASE_WORDING
 from backchain.programs.ladder import rung
 from backchain.programs.models import ExerciseLog, SetLog
@@ -49,13 +49,16 @@ def _now() -> datetime:
 
 
 def get_history(store: StoreDep) -> History:
-    try:
-        return history(store)
-    except StoreError as error:
+    """Everything stored, read once for the request in a transaction of its own (ended before a
+    correction writes); only an absent program is "No program yet"."""
+    with store.read() as session:
+        found = history_in(session)
+    if found is None:
         raise NotFoundError(
             title="No program yet",
             detail="There is no history yet: start a program from the Today page.",
-        ) from error
+        )
+    return found
 
 
 HistoryDep = Annotated[History, Depends(get_history)]

@@ -13,7 +13,6 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from backchain import journal
-from backchain.errors import StoreError
 from backchain.learn import Lesson, LessonError, Lessons, lesson_for, load_lessons, opens_on
 from backchain.web.deps import StoreDep
 from backchain.web.errors import NotFoundError
@@ -48,14 +47,12 @@ LessonDep = Annotated[Lesson, Depends(get_lesson)]
 
 def plan_start(session: Session) -> date | None:
     """The first day of the current plan, or None when no program is stored yet."""
-    try:
-        return journal.load_journal(session).plan.start
-    except StoreError:
-        return None
+    found = journal.find_journal(session)
+    return None if found is None else found.plan.start
 
 
 def get_plan_start(store: StoreDep) -> date | None:
-    with store.transaction() as session:
+    with store.read() as session:
         return plan_start(session)
 
 

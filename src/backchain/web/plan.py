@@ -3,13 +3,10 @@
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from backchain import journal
-from backchain.errors import StoreError
 from backchain.exercises import load_catalogue
 from backchain.programs.ladder import rung
 from backchain.programs.models import (
@@ -20,31 +17,15 @@ from backchain.programs.models import (
     Prescription,
     Weekday,
 )
-from backchain.web.deps import StoreDep
+from backchain.web.deps import JournalDep, get_journal
 from backchain.web.errors import NotFoundError
 from backchain.web.templating import templates
 
+# JournalDep and get_journal live in `deps`; named here too for the routers that import them
+# from this module.
 __all__ = ["JournalDep", "Row", "get_journal", "load_text", "router", "rows", "version_name"]
 
 router = APIRouter(prefix="/plan", tags=["plan"])
-
-
-def get_journal(store: StoreDep) -> journal.Journal:
-    """The stored journal, or a friendly page that says how to start a program.
-
-    Loaded in a transaction of its own, closed before the route writes with `journal`.
-    """
-    try:
-        with store.transaction() as session:
-            return journal.load_journal(session)
-    except StoreError as error:
-        raise NotFoundError(
-            title="No program yet",
-            detail="There is no plan yet: start a program from the Today page.",
-        ) from error
-
-
-JournalDep = Annotated[journal.Journal, Depends(get_journal)]
 
 
 @dataclass(frozen=True)

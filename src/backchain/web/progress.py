@@ -12,9 +12,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from backchain import outcomes
-from backchain.errors import BackchainError
-from backchain.exercises import load_catalogue
-from backchain.journal import Journal, load_journal
+from backchain.errors import CatalogueError
+from backchain.exercises import Catalogue, load_catalogue
+from backchain.journal import NO_PROGRAM, Journal, find_journal
 from backchain.outcomes import MCID_PERCENT, MCID_POINTS, Measure, Score
 from backchain.programs.models import SessionLog
 from backchain.store import repository
@@ -40,6 +40,9 @@ PAIN_AXES = charts.Axes(x="Session date", y=f"Pain (0–{PAIN_MAX})")
 ADHERENCE_AXES = charts.Axes(x="Plan week", y="Sessions per week")
 VOLUME_AXES = charts.Axes(x="Plan week", y="Reps per week")
 FAULT_AXES = charts.Axes(x="% of sets with a form fault", y="Exercise")
+# An exercise id the catalogue does not know (logged by another version of Backchain and
+# imported): its numbers are still shown, under its id.
+UNKNOWN_EXERCISE = "Unknown exercise ({id})"
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,9 @@ class Disability:
 @router.get("", response_class=HTMLResponse)
 def progress(request: Request, session: SessionDep, day: DayDep) -> HTMLResponse:
     """All charts, each with its numbers in a table for screen readers."""
-    try:
-        state = load_journal(session)
-    except BackchainError as error:
-        return templates.TemplateResponse(request, "progress.html", {"problem": str(error)})
+    state = find_journal(session)  # one load, in the request's one read transaction
+    if state is None:
+        return templates.TemplateResponse(request, "progress.html", {"problem": NO_PROGRAM})
     scores = repository.questionnaires(session, person_id=state.person_id)
     weeks = _weeks_so_far(state, day)
     context = {
@@ -153,7 +155,7 @@ def _volume(state: Journal, weeks: Sequence[tuple[int, date]]) -> charts.Chart:
             totals[exercise.exercise][_week_of(state, log)] += reps
     labels = [str(number) for number, _ in weeks]
     series: dict[str, list[float | None]] = {
-        catalogue.get(exercise).name: [by_week.get(number, 0.0) for number, _ in weeks]
+        _name(catalogue, exercise): [by_week.get(number, 0.0) for number, _ in weeks]
         for exercise, by_week in totals.items()
     }
     return charts.line_chart(labels, series, axes=VOLUME_AXES)
@@ -169,7 +171,7 @@ def _fault_rate(state: Journal) -> charts.Chart:
             for s in exercise.sets:
                 sets[exercise.exercise] += 1
                 faulty[exercise.exercise] += bool(s.faults)
-    labels = [catalogue.get(e).name for e in sets]
+    labels = [_name(catalogue, e) for e in sets]
     rate = [round(faulty[e] / sets[e] * PERCENT, 1) for e in sets]
     return charts.hbar_chart(
         labels,
@@ -179,3 +181,10 @@ def _fault_rate(state: Journal) -> charts.Chart:
         value_max=PERCENT,
         suffix="%",
     )
+
+
+def _name(catalogue: Catalogue, exercise_id: str) -> str:
+    try:
+        return catalogue.get(exercise_id).name
+    except CatalogueError:
+        return UNKNOWN_EXERCISE.format(id=exercise_id)

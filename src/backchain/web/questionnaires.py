@@ -195,7 +195,7 @@ def _disability_records(session: Session, person_id: int) -> list[repository.Que
 
 @router.get("/checkin/questionnaire", response_class=HTMLResponse)
 def questionnaire_form(request: Request, store: StoreDep, state: JournalDep) -> HTMLResponse:
-    with store.transaction() as session:
+    with store.read() as session:
         records = _disability_records(session, state.person_id)
     baseline = records[0] if records else None
     return _questionnaire_page(request, baseline, {}, {})
