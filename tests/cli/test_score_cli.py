@@ -44,14 +44,14 @@ def test_human_readable(run: Run, tmp_path: Path) -> None:
     ("measure", "content", "message"),
     [
         ("odi", None, "answers.json: no such file"),
-        ("odi", '{"sections": [1, 2,', "answers.json is not valid JSON"),
+        ("odi", '{"sections": [1, 2,', "answers.json: the file is not valid JSON (Expecting"),
         ("odi", '{"sections": [1, 2, 3]}', "The ODI has 10 sections, got 3 answers."),
         ("rmdq", '{"items": [true]}', "The RMDQ has 24 items, got 1 answers."),
         ("odi", '{"sections": [1, 2, 3, 4, 5, 6, 0, 0, 0, 0]}', "ODI section 6 must be 0 to 5"),
         ("nrs", '{"pain": 12}', "Pain must be a whole number from 0 to 10, got 12."),
         ("nrs", '{"pain": "high"}', "Pain must be a whole number"),
         ("rmdq", "[true, false]", 'RMDQ answers must be a JSON object with "items"'),
-        ("nrs", "\xff\xfe", "answers.json is not valid JSON"),
+        ("nrs", "\xff\xfe", "answers.json: the file is not valid JSON (Expecting value"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(

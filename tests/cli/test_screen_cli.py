@@ -129,7 +129,7 @@ def _bad(tmp_path: Path, case: str) -> list[str]:
     ("case", "message"),
     [
         ("missing file", "nope.json: no such file"),
-        ("malformed json", "bad.json is not valid JSON (line 1"),
+        ("malformed json", "bad.json: the file is not valid JSON (Expecting property name"),
         ("unknown flag", "Unknown red-flag id 'headache'"),
         ("wrong count", '"startback" needs a list of 9 answers, got 5'),
         ("out of range", "STarT Back item 9 must be one of"),

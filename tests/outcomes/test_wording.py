@@ -228,7 +228,9 @@ def test_malformed_wording_is_refused_in_one_line(
     ("content", "message"),
     [
         (None, "wording.json: no such file; check the path."),
-        ('["one", "two",', "wording.json is not valid JSON (line 1"),
+        ('["one", "two",', "wording.json: the file is not valid JSON ("),
+        ("[" * 100_000, "wording.json: the file nests lists and objects more than 64 deep"),
+        ('{"name": "x", "name": "y", "items": []}', 'the field "name" appears twice'),
         (b"\xff\xfe[]", "wording.json: cannot read it (not a UTF-8 text file)."),
     ],
 )

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from backchain import journal
 from backchain.cli.common import console, user_errors
@@ -29,14 +30,16 @@ def calendar(
 
     Import it into any calendar app; importing a newer file updates the events already there.
     """
-    with open_store() as store, store.transaction() as session:
+    with open_store() as store, store.read() as session:
         plan = journal.load_journal(session).plan
     data = plan_calendar(plan, catalogue=load_catalogue(), generated_at=datetime.now(UTC))
     if output is None:
         sys.stdout.buffer.write(data)
         return
     _write(output, data)
-    console.print(f"Wrote your plan's calendar to {output}; import it into your calendar app.")
+    console.print(
+        Text(f"Wrote your plan's calendar to {output}; import it into your calendar app.")
+    )
 
 
 def _write(output: Path, data: bytes) -> None:

@@ -1,6 +1,7 @@
 """What every command shares: the console, JSON in and out, and turning user errors into one line."""
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -12,6 +13,8 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from backchain.config import ENV_PREFIX, load_config
+from backchain.datafile import strict_json
 from backchain.errors import BackchainError
 
 __all__ = [
@@ -20,6 +23,7 @@ __all__ = [
     "console",
     "parse_day",
     "print_json",
+    "read_file",
     "read_json",
     "user_errors",
     "validation_message",
@@ -49,20 +53,31 @@ def user_errors(command: Callable[_P, _R]) -> Callable[_P, _R]:
 
 
 def read_json(path: Path) -> Any:
-    """The parsed JSON in a file; a missing, unreadable or malformed file is a user error."""
+    """The JSON in a file, read strictly (`datafile.strict_json`); a missing, unreadable, too large
+    or malformed file is a user error."""
+    return strict_json(
+        read_file(path), refuse=lambda problem: BackchainError(f"{path}: {problem}.")
+    )
+
+
+def read_file(path: Path) -> bytes:
+    """A file's bytes; one over the size limit is refused before it is read."""
+    limit = load_config().max_import_bytes
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            too_large = os.fstat(file.fileno()).st_size > limit
+            data = b"" if too_large else file.read(limit + 1)  # +1: a pipe has no size
     except FileNotFoundError:
         raise BackchainError(f"{path}: no such file; check the path.") from None
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "not a UTF-8 text file"
+    except OSError as error:
+        reason = error.strerror or "it cannot be read"
         raise BackchainError(f"{path}: cannot read it ({reason}).") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
+    if too_large or len(data) > limit:
         raise BackchainError(
-            f"{path} is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
-        ) from None
+            f"{path} is over {load_config().max_import_mb} MB, the most Backchain reads "
+            f"(set {ENV_PREFIX}MAX_IMPORT_MB to change it); nothing was changed."
+        )
+    return data
 
 
 def print_json(data: object) -> None:

@@ -76,7 +76,7 @@ def change_set(
         decisions = corrections.change_set(
             store, day=the_day, exercise=exercise, number=number, logged=new, now=_now()
         )
-    console.print(f"Set {number} of {exercise} on {the_day.isoformat()} corrected.")
+    console.print(Text(f"Set {number} of {exercise} on {the_day.isoformat()} corrected."))
     console.print(render.decisions_table(decisions, load_catalogue()))
 
 
@@ -89,7 +89,7 @@ def remove_set(day: DayArg, exercise: ExerciseArg, number: SetArg) -> None:
         decisions = corrections.remove_set(
             store, day=the_day, exercise=exercise, number=number, now=_now()
         )
-    console.print(f"Set {number} of {exercise} on {the_day.isoformat()} removed.")
+    console.print(Text(f"Set {number} of {exercise} on {the_day.isoformat()} removed."))
     console.print(render.decisions_table(decisions, load_catalogue()))
 
 

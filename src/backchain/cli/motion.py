@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from backchain.cli.common import JsonFlag, console, print_json, user_errors
 from backchain.errors import MotionError
@@ -116,10 +117,8 @@ def landmarks(
         extraction = _extract(video, stderr)
     save_landmarks(output, extraction.sequence, extraction.info)
     found = int(extraction.sequence.present.sum())
-    console.print(
-        f"Saved {extraction.frames_analyzed} frames ({found} with a person) to {output}.",
-        highlight=False,
-    )
+    saved = f"Saved {extraction.frames_analyzed} frames ({found} with a person) to {output}."
+    console.print(Text(saved), highlight=False)
 
 
 def _is_landmark_file(path: Path) -> bool:
@@ -196,11 +195,11 @@ def _print_report(report: AnalysisReport, annotated: Path | None) -> None:
         console.print(_rep_table(report))
     if report.warnings:
         console.print(
-            Panel("\n\n".join(report.warnings), title="Warnings", border_style="yellow"),
+            Panel(Text("\n\n".join(report.warnings)), title="Warnings", border_style="yellow"),
             highlight=False,
         )
     if annotated is not None:
-        console.print(f"Annotated video: {annotated}", highlight=False)
+        console.print(Text(f"Annotated video: {annotated}"), highlight=False)  # a path: not markup
 
 
 def _rep_table(report: AnalysisReport) -> Table:

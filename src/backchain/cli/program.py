@@ -168,7 +168,7 @@ def plan(
         the_plan = generate_plan(profile, parse_day(start, option="--start"))
         logged: list[date] = []
     else:
-        with open_store() as store, store.transaction() as session:
+        with open_store() as store, store.read() as session:
             state = journal.load_journal(session)
         the_plan, logged = state.plan, list(state.done)
     if as_json:

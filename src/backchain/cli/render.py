@@ -83,7 +83,7 @@ def session_table(
         table.add_column(column)
     for number, p in enumerate(prescriptions, start=1):
         version = rung(catalogue.get(p.exercise), p.variation)
-        name = f"[bold]{version.name}[/bold]\n[dim]{p.exercise}[/dim]"
+        name = Text.assemble((version.name, "bold"), "\n", (p.exercise, "dim"))
         reason = Text(p.reason)  # not markup: it can quote a skip reason the person typed
         table.add_row(
             str(number), name, p.dosage.describe(), load_text(loads.get(p.exercise)), reason
@@ -116,18 +116,18 @@ def desk_break(routine: DeskBreak | None) -> None:
         f"{rung(catalogue.get(p.exercise), p.variation).name} ({p.dosage.describe().rsplit(', rest', 1)[0]})"
         for p in routine.exercises
     ]
-    console.print(f"[bold]Desk break:[/bold] {routine.note}\n  " + "; ".join(moves))
+    # Text, not markup: the note comes from the stored plan, which an import can write.
+    console.print(Text.assemble(("Desk break:", "bold"), f" {routine.note}\n  ", "; ".join(moves)))
 
 
 def show_pause(pause: Decision) -> None:
-    console.print(
-        Panel(
-            f"{pause.reason}\n\nWhen a clinician has checked you, run [bold]backchain resume[/bold] "
-            "to answer the safety questions again.",
-            title="Training is paused",
-            border_style="red",
-        )
+    message = Text.assemble(
+        pause.reason,  # stored text, which an import can write: not markup
+        "\n\nWhen a clinician has checked you, run ",
+        ("backchain resume", "bold"),
+        " to answer the safety questions again.",
     )
+    console.print(Panel(message, title="Training is paused", border_style="red"))
 
 
 def history_table(
@@ -162,7 +162,7 @@ def scores_table(scores: Sequence[QuestionnaireRecord]) -> Table:
             record.taken_on.isoformat(),
             score.measure.upper(),
             f"{score.score:g}",
-            score.band or "",
+            Text(score.band or ""),  # Text, not markup: both can come from an imported file
             Text(wording_name(record.wording)),
         )
     return table

@@ -315,5 +315,5 @@ def _items_table(wording: Wording) -> Table:
         else:  # an ODI statement's number is its score
             lines = (f"{n}. {text}" for n, text in enumerate(item.options, start=first_score))
             answers = Text("\n".join(lines))
-        table.add_row(item.id, Text(item.text), answers)
+        table.add_row(Text(item.id), Text(item.text), answers)
     return table

@@ -15,10 +15,10 @@ A plain list is named "official". A "name" is a short label (at most 60 characte
 store keeps with each answer; "backchain" is reserved for Backchain's own paraphrase.
 """
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from backchain.datafile import strict_json
 from backchain.errors import WordingError
 from backchain.outcomes.models import PARAPHRASE_WORDING, Item, Questionnaire, Wording
 
@@ -71,12 +71,7 @@ def load_wording(path: Path, *, paraphrase: Wording) -> Wording:
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not a UTF-8 text file"
         raise WordingError(f"{path}: cannot read it ({reason}).") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise WordingError(
-            f"{path} is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
-        ) from None
+    data = strict_json(text, refuse=lambda problem: WordingError(f"{path}: {problem}."))
     return parse_wording(data, paraphrase=paraphrase, source=str(path))
 
 

@@ -2,7 +2,8 @@
 
 `export -> import into an empty database -> export` gives the same document: entries carry no
 database ids, and everything is written and read in a fixed order. An import checks the whole
-document before it writes anything, so a refused import changes nothing.
+document before it writes anything — its JSON read strictly, its values against the export
+schema, its exercise ids against the catalogue — so a refused import changes nothing.
 """
 
 import json
@@ -13,10 +14,12 @@ from pydantic_core import ErrorDetails
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backchain.datafile import strict_json
 from backchain.errors import ImportRefusedError
 from backchain.programs.models import Decision, Plan, Profile, SessionDraft, SessionLog
 from backchain.store import drafts as stored_drafts
 from backchain.store import repository
+from backchain.store.known_ids import check_exercises
 from backchain.store.mapping import (
     checkin_from_row,
     checkin_row,
@@ -184,36 +187,21 @@ def _domain(model: type[_Domain], entry: BaseModel) -> _Domain:
     return model.model_validate({name: getattr(entry, name) for name in model.model_fields})
 
 
-def parse_export(text: str | bytes) -> object:
-    """The JSON in an export file; a key given twice or a NaN is refused, not silently kept."""
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
-    except json.JSONDecodeError as error:
-        raise ImportRefusedError(
-            f"Cannot import: the file is not valid JSON ({error.msg} at line {error.lineno}, "
-            f"column {error.colno}); nothing was changed."
-        ) from None
-    except ValueError as error:
-        raise ImportRefusedError(f"Cannot import: {error}; nothing was changed.") from None
+def parse_export(data: str | bytes) -> object:
+    """The JSON in an export file, read strictly (`datafile.strict_json`): a key given twice, a
+    NaN, a number too long or nesting too deep is refused with where it is, not guessed at."""
+    return strict_json(data, refuse=_refused)
 
 
-def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    seen: dict[str, object] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise ValueError(f"the field {json.dumps(key)} appears twice in one object")
-        seen[key] = value
-    return seen
-
-
-def _no_constant(name: str) -> object:
-    raise ValueError(f"the file holds {name}, which is not a number JSON allows")
+def _refused(problem: str) -> ImportRefusedError:
+    return ImportRefusedError(f"Cannot import: {problem}; nothing was changed.")
 
 
 def import_data(session: Session, data: object, *, replace: bool = False) -> None:
     """Store an exported document; refused (changing nothing) when it is invalid or the
     database already holds people, unless `replace` is set, which deletes them first."""
     document = _validated(data)
+    check_exercises(document)
     people = session.scalar(select(func.count()).select_from(PersonRow)) or 0
     if people and not replace:
         raise ImportRefusedError(
