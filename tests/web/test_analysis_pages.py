@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from app_client import TestClient
 
-from backchain.web import analysis
+from backchain.config import load_config
 from backchain.web.analysis import JobRegistry
+from backchain.web.analysis_folders import LOCK_NAME
 from backchain.web.app import create_app
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
@@ -23,6 +24,11 @@ def _label(name: str) -> int:
 def _jobs(client: TestClient) -> JobRegistry:
     jobs: JobRegistry = client.app.state.analysis_jobs  # type: ignore[attr-defined]
     return jobs
+
+
+def _left_on_disk(client: TestClient) -> list[str]:
+    """What the server's analysis folder holds besides its own lock file."""
+    return sorted(p.name for p in _jobs(client).root.iterdir() if p.name != LOCK_NAME)
 
 
 def _post(client: TestClient, body: bytes, kind: str = "video/mp4", exercise: str = "squat"):  # type: ignore[no-untyped-def]
@@ -70,6 +76,14 @@ def test_a_squat_clip_is_counted_and_annotated_and_the_upload_deleted(client: Te
         (b"", "video/mp4", "squat", 400, "Choose a video file"),
         (b"\x00" * 10, "video/mp4", "handstand", 400, "Choose the exercise"),
         (b"x", "multipart/form-data; boundary=x", "squat", 400, "needs JavaScript"),
+        # the form posted as it is, without analyze.js: the exercise is in the body, not the query
+        (
+            b"exercise=squat&video=set.mp4",
+            "application/x-www-form-urlencoded",
+            "",
+            400,
+            "needs JavaScript",
+        ),
     ],
 )
 def test_refused_uploads_get_a_message_and_leave_nothing(
@@ -79,29 +93,34 @@ def test_refused_uploads_get_a_message_and_leave_nothing(
     assert response.status_code == status
     assert message in response.text
     assert "/tmp" not in response.text  # the temporary file's name means nothing to the user
-    assert list(_jobs(client).root.iterdir()) == []
+    assert _left_on_disk(client) == []
     assert _jobs(client).jobs == {}
 
 
 def test_a_video_over_the_limit_is_refused_while_streaming(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(analysis, "MAX_UPLOAD_BYTES", 1024)
-    body = (SAMPLES / "squat_02.mp4").read_bytes()
+    monkeypatch.setenv("BACKCHAIN_MAX_UPLOAD_MB", "1")
+    load_config.cache_clear()
+    body = (SAMPLES / "squat_02.mp4").read_bytes() + bytes(1024 * 1024)
 
     def chunks():  # type: ignore[no-untyped-def]  # no Content-Length: the stream check stops it
-        for start in range(0, len(body), 512):
-            yield body[start : start + 512]
+        for start in range(0, len(body), 64 * 1024):
+            yield body[start : start + 64 * 1024]
 
-    response = client.post(
-        "/analyze?exercise=squat", content=chunks(), headers={"Content-Type": "video/mp4"}
-    )
-    assert response.status_code == 413
-    assert "larger than" in response.text
-    assert list(_jobs(client).root.iterdir()) == []
+    try:
+        with TestClient(create_app()) as client:
+            response = client.post(
+                "/analyze?exercise=squat", content=chunks(), headers={"Content-Type": "video/mp4"}
+            )
+            assert response.status_code == 413
+            assert "larger than" in response.text
+            assert _left_on_disk(client) == []
 
-    declared = _post(client, body)  # with Content-Length: refused before reading
-    assert declared.status_code == 413
+            declared = _post(client, body)  # with Content-Length: refused before reading
+            assert declared.status_code == 413
+    finally:
+        load_config.cache_clear()
 
 
 def test_an_unknown_job_is_a_friendly_404(client: TestClient) -> None:

@@ -14,13 +14,16 @@ import numpy.typing as npt
 
 from backchain.errors import VideoError
 
-__all__ = ["Frame", "VideoInfo", "probe", "read_frames"]
+__all__ = ["MAX_FRAME_RATE", "Frame", "VideoInfo", "probe", "probe_duration", "read_frames"]
 
 # A small tolerance so a frame exactly on the sampling grid is not skipped by float noise.
 _GRID_TOLERANCE_S = 1e-4
 # Frames ending this long before the duration the container states mean a cut-short file: FFmpeg
 # just stops at the end of what was copied, so without this a half download analyses as half a set.
 TRUNCATED_GAP_S = 1.0  # s: frames ending this long before the stated duration mean a cut-off file
+# A video's length as the decoder will feel it: frames packed closer than this in time count as
+# more video, so timestamps squeezed together cannot hide a file that takes long to decode.
+MAX_FRAME_RATE = 240.0  # frames/s: phones' slow motion films at up to 240 a second
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,52 @@ def probe(path: Path) -> VideoInfo:
         return VideoInfo(duration, fps, max(frames, 1), width, height, rotation)
     finally:
         container.close()
+
+
+def probe_duration(path: Path, *, stop_after_s: float | None = None) -> float:
+    """The video's length in seconds, from the container alone: no frame is decoded.
+
+    The longest of the duration the header states, the span of the packets' timestamps, and
+    the packet count at `MAX_FRAME_RATE` (or at the stream's rate when packets carry no times),
+    so a header that understates the length or has none does not hide it. Packets are read
+    to the end, unless their count alone passes `stop_after_s` (at `MAX_FRAME_RATE`): that
+    bounds the work on a file of countless tiny frames. VideoError when there is nothing to read.
+    """
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        length = _duration_s(container, stream)
+        if stop_after_s is None or length <= stop_after_s:
+            length = max(length, _packets_s(container, stream, stop_after_s))
+    except av.error.FFmpegError as error:
+        raise VideoError(f"{path} is corrupt or truncated ({_reason(error)}).") from None
+    finally:
+        container.close()
+    if length <= 0:
+        raise VideoError(f"{path} has no frames to analyse.")
+    return length
+
+
+def _packets_s(
+    container: av.container.InputContainer, stream: av.VideoStream, stop_after_s: float | None
+) -> float:
+    """How long the stream's packets last, read without decoding them (see `probe_duration`)."""
+    base = float(stream.time_base or 0)
+    rate = float(stream.average_rate or stream.guessed_rate or 0) or MAX_FRAME_RATE
+    first: int | None = None
+    last = count = 0
+    for packet in container.demux(stream):
+        if packet.size == 0:  # the empty packet that flushes the decoder at the end
+            continue
+        count += 1
+        stamp = packet.pts if packet.pts is not None else packet.dts
+        if stamp is not None and base:
+            first = stamp if first is None else min(first, stamp)
+            last = max(last, stamp + (packet.duration or 0))
+        if stop_after_s is not None and count / MAX_FRAME_RATE > stop_after_s:
+            break  # too long whatever the times say: no need to read on
+    timed = (last - first) * base if first is not None else count / rate
+    return max(timed, count / MAX_FRAME_RATE)
 
 
 def _first_frame(container: av.container.InputContainer, path: Path) -> av.VideoFrame:

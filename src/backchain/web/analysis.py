@@ -1,13 +1,20 @@
 """Video analysis pages: upload a clip, follow the analysis, see the reps, faults and annotated video.
 
-The upload is written to a temporary folder and deleted as soon as the analysis is over (or fails);
-only the annotated video stays, until the server stops. One analysis runs at a time, in a thread.
+The limits are the app's `Config`: at most `max_analyses` run at once, and an upload takes its
+slot before its body is read, so a busy server answers at once without reading it; the body is
+capped at `max_upload_bytes` while it streams, and the video's length, read from the container
+before any frame is decoded, at `max_video_seconds`.
+
+Each running server keeps its files in a folder of its own under one parent in the temp folder
+(`analysis_parent()`), locked while it runs. The upload is deleted as soon as its analysis is
+over (or fails); the annotated video when the server stops, or, if the server was killed, when
+the next one starts and finds the folder unlocked.
 """
 
+import re
 import secrets
 import shutil
 import statistics
-import tempfile
 import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -20,7 +27,10 @@ from urllib.parse import urlencode
 import numpy as np
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
+from backchain.config import Config, load_config
 from backchain.errors import BackchainError, CatalogueError
 from backchain.exercises import Catalogue, load_catalogue
 from backchain.motion.analysis import AnalysisReport, VideoSummary, analyze
@@ -28,16 +38,27 @@ from backchain.motion.annotate import annotate
 from backchain.motion.estimators import MediaPipePose
 from backchain.motion.native_logs import hidden_native_logs
 from backchain.motion.pipeline import extract
-from backchain.motion.video import probe
+from backchain.motion.video import probe, probe_duration
+from backchain.web.analysis_folders import ServerFolder, analysis_parent, remove_abandoned
 from backchain.web.errors import NotFoundError
 from backchain.web.templating import templates
 
-__all__ = ["MAX_UPLOAD_BYTES", "AnalysisJob", "JobRegistry", "quiet_pose", "router"]
+__all__ = [
+    "BUSY_MESSAGE",
+    "AnalysisJob",
+    "JobRegistry",
+    "quiet_pose",
+    "router",
+]
 
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # 200 MB: a few minutes of phone video, plenty for one set
 MAX_KEPT_RESULTS = 10  # annotated videos kept at once; older ones are deleted to bound disk use
 SESSION_LOG_URL = "/session/for/{exercise}"  # today's set form for it, prefilled by the query
+BUSY_MESSAGE = "Another video is being analysed; try again in a moment."
+BUSY_RETRY_S = 15  # s: the Retry-After of a busy answer; a short clip is analysed in about this
+UNREADABLE = "Backchain could not read this video; try an .mp4, .mov or .webm file."
 _MEBIBYTE = 1024 * 1024
+# A path left in a message after the upload's own is replaced: absolute, POSIX or Windows.
+_ABSOLUTE_PATH = re.compile(r"(?:^|(?<=[\s'\"(=]))(?:/|\\\\|[A-Za-z]:[\\/])\S")
 
 # MediaPipe logs from C++ to file descriptor 2 while its graph starts. `hidden_native_logs` swaps
 # that descriptor for the whole process, so swaps from two threads must not interleave.
@@ -74,7 +95,7 @@ class AnalysisJob:
     done_s: float = 0.0
     report: AnalysisReport | None = None
     error: str | None = None
-    finished: threading.Event = field(default_factory=threading.Event)
+    finished: threading.Event = field(default_factory=threading.Event)  # set by the registry
 
     @property
     def upload(self) -> Path:
@@ -98,32 +119,51 @@ class AnalysisJob:
             annotate(self.upload, extraction.sequence, report, self.video, progress=self._progress)
             self.report = report
         except BackchainError as error:
-            self.error = str(error)
+            self.error = _without_path(str(error), self.upload)
         except Exception:
             self.error = "The analysis failed unexpectedly; try another video."
         finally:
             self.upload.unlink(missing_ok=True)
             if self.error is not None:
                 shutil.rmtree(self.folder, ignore_errors=True)
-            self.finished.set()
 
     def _progress(self, video_s: float) -> None:
         self.done_s = max(self.done_s, min(video_s, self.duration_s))
 
 
 class JobRegistry:
-    """The analyses since the server started, by random id; their files live under `root`."""
+    """The analyses since the server started, by random id, their files in `folder`, and the
+    slots that let at most `config.max_analyses` run at once."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, folder: ServerFolder, config: Config) -> None:
+        self.folder = folder
+        self.root = folder.path
+        self.config = config
         self.jobs: dict[str, AnalysisJob] = {}
         self._lock = threading.Lock()
+        self._running = 0  # slots taken: uploads being received and analyses not yet over
 
     def get(self, job_id: str) -> AnalysisJob | None:
         return self.jobs.get(job_id)
 
     def busy(self) -> bool:
-        return any(not job.finished.is_set() for job in self.jobs.values())
+        with self._lock:
+            return self._running >= self.config.max_analyses
+
+    def reserve(self) -> bool:
+        """Take a slot without waiting; False when all are taken. The caller gives it back
+        with `release()`, or hands it to `start()`."""
+        with self._lock:
+            if self._running >= self.config.max_analyses:
+                return False
+            self._running += 1
+            return True
+
+    def release(self) -> None:
+        with self._lock:
+            if self._running == 0:
+                raise RuntimeError("an analysis slot was released twice")
+            self._running -= 1
 
     def new_folder(self) -> tuple[str, Path]:
         job_id = secrets.token_urlsafe(12)
@@ -132,10 +172,20 @@ class JobRegistry:
         return job_id, folder
 
     def start(self, job: AnalysisJob) -> None:
+        """Run the job in a thread, which gives the caller's slot back when the job is over."""
+        thread = threading.Thread(target=self._run, args=(job,), name=f"analysis-{job.id}")
+        thread.daemon = True
+        thread.start()  # first: if no thread can start, the job is not listed as running
         with self._lock:
             self.jobs[job.id] = job
             self._forget_old()
-        threading.Thread(target=job.run, name=f"analysis-{job.id}", daemon=True).start()
+
+    def _run(self, job: AnalysisJob) -> None:
+        try:
+            job.run()
+        finally:
+            self.release()  # before `finished`: whoever waits for it finds the slot free
+            job.finished.set()
 
     def _forget_old(self) -> None:
         finished = [j for j in self.jobs.values() if j.finished.is_set()]
@@ -144,13 +194,16 @@ class JobRegistry:
             del self.jobs[job.id]
 
     def close(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        self.folder.close()
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    root = Path(tempfile.mkdtemp(prefix="backchain-analysis-"))
-    app.state.analysis_jobs = JobRegistry(root)
+    parent = analysis_parent()
+    remove_abandoned(parent)
+    # The app's own settings when `create_app` was given some, else the environment's.
+    config: Config = getattr(app.state, "config", None) or load_config()
+    app.state.analysis_jobs = JobRegistry(ServerFolder(parent), config)
     try:
         yield
     finally:
@@ -183,12 +236,18 @@ JobDep = Annotated[AnalysisJob, Depends(get_job)]
 
 
 @router.get("", response_class=HTMLResponse)
-def analyze_page(request: Request, catalogue: CatalogueDep, exercise: str = "") -> HTMLResponse:
+def analyze_page(
+    request: Request, jobs: JobsDep, catalogue: CatalogueDep, exercise: str = ""
+) -> HTMLResponse:
     """The upload form."""
     context = {
         "exercises": list(catalogue),
         "selected": exercise,
-        "max_mb": MAX_UPLOAD_BYTES // _MEBIBYTE,
+        "max_mb": jobs.config.max_upload_mb,
+        "max_bytes": jobs.config.max_upload_bytes,
+        "max_length": _minutes(jobs.config.max_video_seconds),
+        "too_large": str(_too_large(jobs.config)),
+        "busy": BUSY_MESSAGE if jobs.busy() else "",
     }
     return templates.TemplateResponse(request, "analyze.html", context)
 
@@ -200,20 +259,20 @@ async def upload(
     """The video as the raw request body (analyze.js sends it so); answers the progress fragment,
     or a one-line message for the form with nothing stored."""
     try:
-        _check_request(request, jobs, catalogue, exercise)
-        job_id, folder = jobs.new_folder()
-        try:
-            await _save(request, folder / "upload")
-            info = probe(folder / "upload")
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
+        _check_request(request, jobs.config, catalogue, exercise)
     except UploadRejected as rejected:
         return PlainTextResponse(str(rejected), status_code=rejected.status)
-    except BackchainError as error:  # VideoError from probe: not a video, or a broken one
-        return PlainTextResponse(_without_path(str(error)), status_code=HTTPStatus.BAD_REQUEST)
-    job = AnalysisJob(job_id, exercise, folder, info.duration_s)
-    jobs.start(job)
+    if not jobs.reserve():  # before the body is read: a busy server reads nothing
+        headers = {"Retry-After": str(BUSY_RETRY_S)}
+        return PlainTextResponse(BUSY_MESSAGE, HTTPStatus.SERVICE_UNAVAILABLE, headers)
+    try:
+        job = await _receive(request, jobs, exercise)
+        jobs.start(job)  # the job gives the slot back when it is over
+    except BaseException as error:
+        jobs.release()
+        if not isinstance(error, UploadRejected):
+            raise
+        return PlainTextResponse(str(error), status_code=error.status)
     return _job_fragment(request, job, status=HTTPStatus.ACCEPTED)
 
 
@@ -230,58 +289,96 @@ def job_video(job: JobDep) -> FileResponse:
     return FileResponse(job.video, media_type="video/mp4")
 
 
-def _check_request(
-    request: Request, jobs: JobRegistry, catalogue: Catalogue, exercise: str
-) -> None:
-    try:
-        catalogue.get(exercise)
-    except CatalogueError:
-        raise UploadRejected("Choose the exercise in the video.") from None
+def _check_request(request: Request, config: Config, catalogue: Catalogue, exercise: str) -> None:
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind.startswith("multipart/"):
+    if kind.startswith("multipart/") or kind == "application/x-www-form-urlencoded":
+        # The form itself, posted without analyze.js: a file input sends only its name.
         raise UploadRejected("Uploading needs JavaScript; turn it on and try again.")
     if kind and not (kind.startswith("video/") or kind == "application/octet-stream"):
         raise UploadRejected(
             "That file is not a video; choose an .mp4, .mov or .webm file.",
             HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
         )
+    try:
+        catalogue.get(exercise)
+    except CatalogueError:
+        raise UploadRejected("Choose the exercise in the video.") from None
     length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_UPLOAD_BYTES:
-        raise _too_large()
-    if jobs.busy():
-        raise UploadRejected(
-            "Another video is being analysed; wait for it to finish, then try again.",
-            HTTPStatus.CONFLICT,
-        )
+    if length.isdigit() and int(length) > config.max_upload_bytes:
+        raise _too_large(config)
 
 
-async def _save(request: Request, path: Path) -> None:
+async def _receive(request: Request, jobs: JobRegistry, exercise: str) -> AnalysisJob:
+    """Save the body in a new job folder and check it is a video short enough to analyse;
+    UploadRejected, with the folder deleted, when it is not."""
+    job_id, folder = jobs.new_folder()
+    path = folder / "upload"
+    try:
+        await _save(request, path, jobs.config)
+        limit = jobs.config.max_video_seconds
+        length_s = await run_in_threadpool(probe_duration, path, stop_after_s=limit)
+        if length_s > limit:
+            raise _too_long(length_s, limit)
+        info = await run_in_threadpool(probe, path)  # decodes the first frame: not a broken file
+    except BackchainError as error:  # VideoError: not a video, or a broken one
+        shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(error, UploadRejected):
+            raise
+        raise UploadRejected(_without_path(str(error), path)) from None
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return AnalysisJob(job_id, exercise, folder, info.duration_s)
+
+
+async def _save(request: Request, path: Path, config: Config) -> None:
     """Stream the body to `path`, stopping as soon as it passes the size limit."""
     size = 0
     with path.open("wb") as file:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > MAX_UPLOAD_BYTES:
-                raise _too_large()
-            file.write(chunk)
+        try:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > config.max_upload_bytes:
+                    raise _too_large(config)
+                file.write(chunk)
+        except ClientDisconnect:
+            raise UploadRejected(
+                "The upload stopped before the end; upload the video again."
+            ) from None
     if size == 0:
         raise UploadRejected("Choose a video file to upload.")
 
 
-def _too_large() -> UploadRejected:
+def _too_large(config: Config) -> UploadRejected:
     return UploadRejected(
-        f"That video is larger than {MAX_UPLOAD_BYTES // _MEBIBYTE} MB; "
+        f"That video is larger than {config.max_upload_mb} MB; "
         "trim it to one set, or film at a lower resolution.",
         HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     )
 
 
-def _without_path(message: str) -> str:
-    """VideoError messages start with the file's path, here a temporary name the user never chose."""
-    for marker in (" is not a video", " is corrupt", " has no "):
-        if marker in message:
-            return "The file" + message[message.index(marker) :]
-    return message
+def _too_long(length_s: float, limit_s: int) -> UploadRejected:
+    shown = max(round(length_s), limit_s + 1)  # rounded, but never shown as within the limit
+    return UploadRejected(
+        f"This video is {_minutes(shown)} long; Backchain analyses up to {_minutes(limit_s)} "
+        "— trim it to the set and upload again.",
+        HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    )
+
+
+def _minutes(seconds: int) -> str:
+    """A length as people say it: 45 s, 3 min, 3 min 20 s."""
+    minutes, rest = divmod(seconds, 60)
+    if not minutes:
+        return f"{rest} s"
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+def _without_path(message: str, path: Path) -> str:
+    """VideoError messages start with the file's path, here a temporary name the user never
+    chose: it becomes "The file". A message still naming a path is not shown at all."""
+    message = message.replace(str(path), "The file")
+    return UNREADABLE if _ABSOLUTE_PATH.search(message) else message
 
 
 def _job_fragment(

@@ -2,35 +2,49 @@
 
 Protocol (one WebSocket per connection, `/coach/ws?exercise=ID[&set=SET_ID]`):
 - server -> client first: {"type": "set", "set_id", "reps", "hold_s"}; a known set id (within
-  `RESUME_WINDOW_S` of its last frame) resumes that set, otherwise a new set starts.
+  `RESUME_WINDOW_S` of its last frame) resumes that set, otherwise a new set starts. When
+  `Config.max_live_sets` connections are open already, it is {"type": "busy", "message"}
+  instead, and the server closes the connection (code 1013, try again later).
 - client -> server: binary messages, an 8-byte little-endian float64 client time in seconds
-  followed by a JPEG; or the text {"type": "finish"}.
+  followed by a JPEG of at most `Config.max_frame_kb` KB and `Config.max_frame_pixels` pixels;
+  or the text {"type": "finish"}.
 - server -> client per frame: {"type": "frame", "reps", "hold_s", "cue", "landmarks", "done"};
-  for finish: {"type": "finished", "reps", "save_url"}; for anything malformed:
+  for finish: {"type": "finished", "reps", "save_url"}; for anything malformed or too big:
   {"type": "warning", "message"}, and the connection stays open.
-Frames are decoded, read by the pose model and dropped; only landmarks of the last seconds stay.
+
+A frame's byte size is checked as it arrives and its pixel size from the JPEG header, so an
+oversized frame is never decoded. Frames are decoded and read by a pose model on the threads of
+a `PosePool` (made with the app, one model per thread for every connection), never on the event
+loop, and dropped; only landmarks of the last seconds stay.
 """
 
 import asyncio
+import io
 import json
 import secrets
 import struct
 import time
 from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Annotated, Any
 
 import cv2
 import numpy as np
 import numpy.typing as npt
-from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
+from PIL import Image
 
+from backchain.config import Config
 from backchain.errors import BackchainError, CatalogueError
 from backchain.exercises import Catalogue, Exercise, load_catalogue
 from backchain.motion.analysis import HOLD_EXERCISES, MIN_AMPLITUDE, VideoSummary, analyze
 from backchain.motion.counting import CounterConfig, RepCounter
+from backchain.motion.estimators import PoseEstimator
+from backchain.motion.live_pool import PosePool, PoseStream
 from backchain.motion.measures import Measures
 from backchain.motion.poses import Pose, PoseSequence
 from backchain.motion.rules import View
@@ -40,7 +54,7 @@ from backchain.web.analysis import SESSION_LOG_URL, quiet_pose
 from backchain.web.errors import NotFoundError
 from backchain.web.templating import templates
 
-__all__ = ["LiveSet", "router"]
+__all__ = ["Coach", "LiveSet", "router"]
 
 SIGNAL_WINDOW_S = 3.0  # landmarks kept to compute the phase signal (torso length is a median)
 RULES_WINDOW_S = 8.0  # landmarks kept to check the form of the rep just finished
@@ -57,6 +71,9 @@ SETUP_WINDOW_S = 1.0  # the camera set-up is judged on the last second, as a fil
 RESUME_WINDOW_S = 60.0  # a dropped connection may resume its set within this long
 FRAME_GAP_S = 1 / 15  # the time put between the last frame of a set and a resumed stream's first
 _HEADER = struct.Struct("<d")  # the client's timestamp in seconds before each JPEG
+TRY_AGAIN_LATER = 1013  # the WebSocket close code for a server too busy to serve one more
+
+_NOT_JPEG = "Frame ignored: it is not a JPEG image."
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -252,18 +269,29 @@ class LiveSets:
             del self.sets[key]
 
 
-router = APIRouter(prefix="/coach", tags=["coach"])
-_LIVE_SETS = "coach_live_sets"
+@dataclass
+class Coach:
+    """The live coach's part of the app: its sets, its pose threads and its open connections."""
+
+    config: Config
+    sets: LiveSets
+    poses: PosePool
+    connections: int = 0  # counted on the event loop only, so without a lock
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # The app's own lifespan runs first and sets `app.state.config`.
+    config: Config = app.state.config
+    app.state.coach = Coach(config, LiveSets(), PosePool(config.pose_threads, quiet_pose))
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(app.state.coach.poses.close)
+
+
+router = APIRouter(prefix="/coach", tags=["coach"], lifespan=_lifespan)
 CatalogueDep = Annotated[Catalogue, Depends(load_catalogue)]
-
-
-def _live_sets(state: Any) -> LiveSets:
-    # Made on first use: the sets belong to this app instance, not to the module.
-    sets: LiveSets | None = getattr(state, _LIVE_SETS, None)
-    if sets is None:
-        sets = LiveSets()
-        setattr(state, _LIVE_SETS, sets)
-    return sets
 
 
 def _exercise(catalogue: Catalogue, exercise_id: str) -> Exercise:
@@ -294,19 +322,30 @@ async def coach_socket(
     except CatalogueError:
         await socket.close(code=1008, reason="unknown exercise")
         return
+    coach: Coach = socket.app.state.coach
     await socket.accept()
-    live = _live_sets(socket.app.state).open(exercise, set_id)
-    await socket.send_json({"type": "set", "set_id": live.id, "reps": live.reps, "hold_s": 0.0})
-    model = await run_in_threadpool(quiet_pose)
+    if coach.connections >= coach.config.max_live_sets:
+        await socket.send_json({"type": "busy", "message": _busy(coach.config.max_live_sets)})
+        await socket.close(code=TRY_AGAIN_LATER, reason="live coach busy")
+        return
+    coach.connections += 1
     try:
-        await _serve(socket, live, model)
+        live = coach.sets.open(exercise, set_id)
+        await socket.send_json({"type": "set", "set_id": live.id, "reps": live.reps, "hold_s": 0.0})
+        with coach.poses.stream() as poses:
+            await _serve(socket, coach, live, poses)
     except WebSocketDisconnect:
         pass  # the set stays for RESUME_WINDOW_S
     finally:
-        await asyncio.to_thread(model.close)
+        coach.connections -= 1
 
 
-async def _serve(socket: WebSocket, live: LiveSet, model: Any) -> None:
+def _busy(limit: int) -> str:
+    windows = "another window; close it" if limit == 1 else f"{limit} windows; close one"
+    return f"The live coach is already in use in {windows} and press Coach me again."
+
+
+async def _serve(socket: WebSocket, coach: Coach, live: LiveSet, poses: PoseStream) -> None:
     offset: float | None = None  # client time -> set time, so a resumed stream keeps going forward
     while True:
         message = await socket.receive()
@@ -315,18 +354,19 @@ async def _serve(socket: WebSocket, live: LiveSet, model: Any) -> None:
         try:
             if message.get("text") is not None:
                 _finish_request(message["text"])
-                _live_sets(socket.app.state).close(live)
+                coach.sets.close(live)
                 await socket.send_json(live.finish())
                 continue
-            client_t, rgb = _decode(message.get("bytes") or b"")
-            if offset is None:
-                start = 0.0 if live.last_t is None else live.last_t + FRAME_GAP_S
-                offset = start - client_t
-            t = client_t + offset
+            client_t, jpeg = _split(message.get("bytes") or b"", coach.config.max_frame_bytes)
+            if offset is not None:
+                t = client_t + offset
+            else:
+                t = 0.0 if live.last_t is None else live.last_t + FRAME_GAP_S
             if live.last_t is not None and t <= live.last_t:
                 raise BadMessage("Frame skipped: its time is not after the previous frame's.")
-            pose = await run_in_threadpool(model.estimate, rgb, t)
-            size = (rgb.shape[1], rgb.shape[0])
+            limit = coach.config.max_frame_pixels
+            pose, size = await poses.run(partial(_read_pose, jpeg=jpeg, t=t, max_pixels=limit))
+            offset = t - client_t
             await socket.send_json(live.update(t, pose, size))
         except BadMessage as bad:
             await socket.send_json({"type": "warning", "message": str(bad)})
@@ -341,16 +381,52 @@ def _finish_request(text: str) -> None:
         raise BadMessage('Message ignored: the only text message is {"type": "finish"}.')
 
 
-def _decode(data: bytes) -> tuple[float, npt.NDArray[np.uint8]]:
-    """The client's timestamp and the frame as upright RGB; the JPEG bytes are not kept."""
+def _split(data: bytes, max_bytes: int) -> tuple[float, memoryview]:
+    """The client's timestamp and the JPEG's bytes (not copied), refused when too big to read."""
     if len(data) <= _HEADER.size:
         raise BadMessage("Frame ignored: a frame is an 8-byte time followed by a JPEG.")
     (client_t,) = _HEADER.unpack_from(data)
     if not np.isfinite(client_t):
         raise BadMessage("Frame ignored: its time is not a number.")
-    buffer = np.frombuffer(data, dtype=np.uint8, offset=_HEADER.size)
-    bgr = cv2.imdecode(buffer, cv2.IMREAD_COLOR)
+    jpeg = memoryview(data)[_HEADER.size :]
+    if len(jpeg) > max_bytes:
+        raise BadMessage(
+            f"Frame ignored: at {_kb(len(jpeg))} KB it is larger than the {_kb(max_bytes)} KB "
+            "the coach reads; send smaller frames."
+        )
+    return float(client_t), jpeg
+
+
+def _read_pose(
+    model: PoseEstimator, *, jpeg: memoryview, t: float, max_pixels: int
+) -> tuple[Pose | None, tuple[int, int]]:
+    """On a pose thread: the frame's pose and size. The JPEG is decoded only once its header
+    shows it within `max_pixels`, and no copy of it is kept."""
+    size = _jpeg_size(jpeg)
+    if size is None or size[0] * size[1] > max_pixels:
+        shown = "its header claims" if size is None else f"at {size[0]} × {size[1]} it has"
+        raise BadMessage(
+            f"Frame ignored: {shown} more than {max_pixels:,} pixels; send smaller frames."
+        )
+    bgr = cv2.imdecode(np.frombuffer(jpeg, dtype=np.uint8), cv2.IMREAD_COLOR)
     if bgr is None:
-        raise BadMessage("Frame ignored: it is not a JPEG image.")
+        raise BadMessage(_NOT_JPEG)
     rgb = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
-    return float(client_t), rgb
+    return model.estimate(rgb, t), (rgb.shape[1], rgb.shape[0])
+
+
+def _jpeg_size(jpeg: memoryview) -> tuple[int, int] | None:
+    """Width and height from the JPEG's header (Pillow reads no pixels until asked to); None
+    for a header claiming so many pixels that Pillow refuses it outright."""
+    try:
+        with Image.open(io.BytesIO(jpeg), formats=["JPEG"]) as image:
+            width, height = image.size
+    except Image.DecompressionBombError:
+        return None
+    except (OSError, SyntaxError, ValueError):  # what Pillow raises for a broken header
+        raise BadMessage(_NOT_JPEG) from None
+    return width, height
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1024:,.0f}"

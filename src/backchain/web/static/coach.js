@@ -1,5 +1,6 @@
 // Live coach: camera frames go to the server over a WebSocket as JPEGs (an 8-byte float64
 // time in seconds, then the JPEG); replies bring the count, hold, one cue and the landmarks.
+// When the server is coaching as many windows as it will, it says so and the page stops.
 "use strict";
 
 (() => {
@@ -48,7 +49,8 @@
       state.inFlight = 0;
       socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
       socket.addEventListener("close", () => {
-        if (state.socket === socket) state.socket = null;
+        if (state.socket !== socket) return; // closed on purpose: see stop()
+        state.socket = null;
         if (!state.done) setTimeout(connect, RECONNECT_MS); // resume the same set
       });
       state.socket = socket;
@@ -69,7 +71,21 @@
         state.inFlight = Math.max(0, state.inFlight - 1);
       } else if (message.type === "finished") {
         showDone(message.reps, message.save_url);
+      } else if (message.type === "busy") {
+        stop(message.message); // the server closes this socket; "Coach me" tries again
       }
+    }
+
+    // Back to the set-up with a message: the camera is released and nothing reconnects.
+    function stop(text) {
+      clearInterval(state.timer);
+      if (state.stream) state.stream.getTracks().forEach((track) => track.stop());
+      const socket = state.socket;
+      state.socket = null;
+      if (socket) socket.close();
+      live.hidden = true;
+      $("coach-setup").hidden = false;
+      $("coach-error").textContent = text;
     }
 
     function showCount(reps) {
