@@ -7,12 +7,14 @@ Starlette's plain client, or pass their own headers, which win.
 
 import re
 from typing import Any
+from urllib.parse import urljoin
 
 from starlette.testclient import TestClient as PlainClient
 
 __all__ = ["BASE_URL", "TestClient", "csrf_token"]
 
 BASE_URL = "http://127.0.0.1"
+WS_URL = "ws://127.0.0.1"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 TOKEN_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 TOKEN_PAGE = "/exercises"
@@ -39,8 +41,9 @@ class TestClient(PlainClient):
         return super().request(method, url, **kwargs)
 
     def websocket_connect(self, url: str, *args: Any, **kwargs: Any) -> Any:
+        # Starlette joins a relative URL to ws://testserver, whatever the base URL: name the host.
         kwargs["headers"] = {"Origin": BASE_URL, **(kwargs.get("headers") or {})}
-        return super().websocket_connect(url, *args, **kwargs)
+        return super().websocket_connect(urljoin(WS_URL, url), *args, **kwargs)
 
     def _csrf(self) -> str | None:
         if self._token is None or self.cookies.get("backchain_csrf") is None:

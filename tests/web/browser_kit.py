@@ -10,10 +10,18 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx2 as httpx
 import pytest
-from playwright.sync_api import Browser, Page, Route, ViewportSize, sync_playwright
+from playwright.sync_api import (
+    APIResponse,
+    Browser,
+    Page,
+    Route,
+    ViewportSize,
+    sync_playwright,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -108,7 +116,8 @@ def phone(browser: Browser, server_url: str) -> Iterator[Page]:
 
 
 def local_page(browser: Browser, server_url: str, **context_options: object) -> Iterator[Page]:
-    """A phone-sized page that may load nothing but the local server, and has no script errors."""
+    """A phone-sized page that may load nothing but the local server, and has no script errors
+    and no Content-Security-Policy violations."""
     options: dict[str, object] = {"viewport": PHONE, **context_options}
     context = browser.new_context(base_url=server_url, **options)  # type: ignore[arg-type]
     remote: list[str] = []
@@ -125,10 +134,26 @@ def local_page(browser: Browser, server_url: str, **context_options: object) -> 
     page.set_default_timeout(ACTION_TIMEOUT_MS)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # The app's Content-Security-Policy allows no inline script or style: any use shows here.
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
     assert not remote, f"pages tried to load remote resources: {remote}"
     assert not errors, f"script errors in the page: {errors}"
+    assert not refused, f"the page broke its Content-Security-Policy: {refused}"
+
+
+def post(page: Page, path: str, **options: Any) -> APIResponse:
+    """A POST from the page's own origin, as its forms send one: with the page's form token."""
+    token = page.locator('meta[name="csrf-token"]').get_attribute("content") or ""
+    headers = {"X-CSRF-Token": token, **options.pop("headers", {})}
+    return page.request.post(path, headers=headers, **options)
 
 
 def _free_port() -> int:

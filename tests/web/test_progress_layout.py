@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from browser_kit import ARTIFACTS, DESKTOP, PHONE, local_page, serve
+from browser_kit import ARTIFACTS, DESKTOP, PHONE, local_page, post, serve
 from playwright.sync_api import Browser, Page, ViewportSize
 from test_session import profile
 
@@ -220,7 +220,7 @@ def test_decision_tables_break_only_between_words(browser: Browser, trained_url:
 
         for n in _steps(page):
             form = {"reps": "10", "hold_s": "20", "rpe": "6", "pain": "1", "faults": "hips_low"}
-            assert page.request.post(f"/session/{n}/sets", form=form).ok
+            assert post(page, f"/session/{n}/sets", form=form).ok
         page.goto("/session/finish")
         page.check("input[name=pain_after][value='2']", force=True)
         page.get_by_role("button", name="Save the session").click()

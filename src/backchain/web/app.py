@@ -4,13 +4,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from backchain import __version__
+from backchain.config import Config, load_config
 from backchain.errors import BackchainError
 from backchain.store import open_store
+from backchain.store.secrets import signing_secret
 from backchain.web import (
     analysis,
     calendar,
@@ -28,23 +30,31 @@ from backchain.web import (
     settings,
 )
 from backchain.web.errors import EXCEPTION_HANDLERS
+from backchain.web.security import Guard, Signers, check_form_token
 
 __all__ = ["create_app"]
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def create_app(store_url: str | None = None) -> FastAPI:
+def create_app(store_url: str | None = None, config: Config | None = None) -> FastAPI:
     """Build the app; `backchain serve` runs it with uvicorn.
 
     The store (SQLite by default, `BACKCHAIN_DATABASE_URL` or `store_url` otherwise) is opened
     when the app starts and closed when it stops; routes get it through `deps.StoreDep`.
+    `config` (default: from `BACKCHAIN_*` variables) sets the host names and the limits.
     """
+    config = config or load_config()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.config = config
         app.state.store = open_store(store_url)
         try:
+            secret = config.secret_key
+            app.state.signers = Signers(
+                secret.get_secret_value() if secret else signing_secret(app.state.store)
+            )
             yield
         finally:
             app.state.store.close()
@@ -58,7 +68,10 @@ def create_app(store_url: str | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        # Every route that changes data wants the form token; see `security`.
+        dependencies=[Depends(check_form_token)],
     )
+    app.add_middleware(Guard, config=config)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(exercises.router)
     app.include_router(demos.router)

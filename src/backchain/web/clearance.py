@@ -13,7 +13,11 @@ from typing import Any
 from backchain import screening
 from backchain.errors import ScreeningError
 
-__all__ = ["ClearanceForm", "clearance_form", "read_clearance"]
+__all__ = ["NOTHING_TO_CLEAR", "ClearanceForm", "clearance_form", "read_clearance"]
+
+NOTHING_TO_CLEAR = (
+    "None of your answers needs a clinician's clearance; answer the safety questions again."
+)
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,12 @@ def read_clearance(
         except ScreeningError as error:
             errors[name] = str(error)
     answer: dict[str, object] = {"flags": ticked, "date": typed_day, "by": typed_by or None}
+    if not raised:  # answers sent back with nothing to clear: no form of ours asks this
+        errors["cleared"] = NOTHING_TO_CLEAR
     if not errors:
-        screening.parse_clearance(answer, today=today)  # the whole rule, checked once more
+        try:  # the whole rule, checked once more: an urgent sign is never cleared here
+            screening.parse_clearance(answer, today=today)
+        except ScreeningError as error:
+            errors["cleared"] = str(error)
     shown = ClearanceForm(flags=tuple(raised), values=values, errors=errors, today=today)
     return (None if errors else answer), shown

@@ -4,7 +4,6 @@ is in `questionnaires`).
 Every decision comes from `journal` and the domain packages; these routes read forms and show results.
 """
 
-import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,20 +18,21 @@ from backchain.exercises import load_catalogue
 from backchain.outcomes import Measure, Score
 from backchain.programs.models import CheckIn, Decision
 from backchain.screening.startback import STARTBACK_PARAPHRASE
+from backchain.store import drafts as stored_drafts
 from backchain.store import repository
+from backchain.web import forms
 from backchain.web.clearance import ClearanceForm, clearance_form, read_clearance
-from backchain.web.deps import StoreDep
+from backchain.web.deps import JournalDep, SessionDep, StoreDep
 from backchain.web.formatting import label
 from backchain.web.learn import lesson_card
 from backchain.web.onboarding import (
     FormDep,
     field,
-    has_program,
     red_flags_from_form,
     startback_from_form,
     today_and_now,
 )
-from backchain.web.plan import JournalDep, load_text, rows, version_name
+from backchain.web.plan import load_text, rows, version_name
 from backchain.web.questionnaires import (
     WORDING_CHANGED,
     WORDING_FIELD,
@@ -87,16 +87,15 @@ def _disability_scores(session: Session, person_id: int) -> list[tuple[date, Sco
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, store: StoreDep) -> HTMLResponse:
+def home(request: Request, session: SessionDep) -> HTMLResponse:
     """A welcome with a Start link, or today's session with whatever needs doing first."""
     day, _ = today_and_now()
-    with store.transaction() as session:
-        if not has_program(session):
-            return templates.TemplateResponse(request, "home_welcome.html", {})
-        person_id = repository.latest_person_id(session)
-        assert person_id is not None  # has_program checked it
-        scores = _disability_scores(session, person_id)
-    view = journal.today(store, day=day)
+    state = journal.find_journal(session)  # one load, in the request's one read transaction
+    if state is None:
+        return templates.TemplateResponse(request, "home_welcome.html", {})
+    scores = _disability_scores(session, state.person_id)
+    draft = stored_drafts.draft(session, person_id=state.person_id, day=day)
+    view = journal.today_in(state, day=day, draft=draft)
     retake_due = bool(scores) and (day - scores[-1][0]).days >= RETAKE_AFTER_DAYS
     context = {
         "view": view,
@@ -113,9 +112,9 @@ def home(request: Request, store: StoreDep) -> HTMLResponse:
 
 
 @router.get("/checkin", response_class=HTMLResponse)
-def checkin_form(request: Request, store: StoreDep, state: JournalDep) -> HTMLResponse:
-    view = journal.today(store, day=today_and_now()[0])
-    return _checkin_page(request, {}, {}, due=view.checkin_due is not None)
+def checkin_form(request: Request, state: JournalDep) -> HTMLResponse:
+    due = state.checkin_due(today_and_now()[0]) is not None
+    return _checkin_page(request, {}, {}, due=due)
 
 
 def _checkin_page(
@@ -214,17 +213,24 @@ def screen_submit(request: Request, form: FormDep, store: StoreDep, state: Journ
 def screen_clearance(
     request: Request, form: FormDep, store: StoreDep, state: JournalDep
 ) -> Response:
-    """The clearance form on the paused page: the answers come back and are checked again."""
+    """The clearance form on the paused page: the answers come back signed, as this server sent
+    them, and are checked again; anything else asks the safety questions afresh."""
+    answers = forms.carried(request, field(form, "answers"))
     try:
-        carried = json.loads(field(form, "answers"))
-        parsed = screening.parse_answers(carried)
-    except (json.JSONDecodeError, BackchainError):
+        parsed = screening.parse_answers(answers)
+    except BackchainError:
         return _screen_page(request, {}, {})
-    raised = screening.raised_flags(parsed.red_flags, age=parsed.age)
-    clearance, shown = read_clearance(form, raised, today_and_now()[0])
-    answers = {k: v for k, v in carried.items() if k != "clearance"}
+    assert isinstance(answers, dict)  # parse_answers accepts nothing else
+    answers = {k: v for k, v in answers.items() if k != "clearance"}
     # The wording in force now, not a name sent back by the browser.
     wording = shown_wording(STARTBACK_PARAPHRASE).wording.name
+    day = today_and_now()[0]
+    raised = screening.raised_flags(parsed.red_flags, age=parsed.age)
+    if not raised:  # nothing to clear
+        return _resume(request, store, answers, wording, clearance=None)
+    if clearance_form(raised, day) is None:  # an urgent sign is never cleared here
+        return _paused(request, answers, None)
+    clearance, shown = read_clearance(form, raised, day)
     if clearance is None:
         return _paused(request, answers, shown)
     return _resume(request, store, answers, wording, clearance=clearance)
@@ -260,6 +266,6 @@ def _paused(
         "message": blocked.message,
         "reasons": list(blocked.reasons[: len(blocked.flags)]),  # the flags' own, not STarT Back's
         "clearance": clearance,
-        "answers": json.dumps(answers),
+        "answers": forms.signed(request, answers),
     }
     return templates.TemplateResponse(request, "checkin_paused.html", context)

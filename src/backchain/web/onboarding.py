@@ -1,19 +1,19 @@
 """Starting a program in the browser: profile, safety questions, STarT Back, baseline, plan.
 
 Each step is a POST that either re-renders its form with messages next to the fields, or
-moves on. Earlier answers travel in one hidden JSON field; they are checked again at the end
-by `parse_profile` and `journal.start_program`, which screens once more before storing.
+moves on. Earlier answers travel in one hidden field, signed by this server after it checked
+them (`Carried`): a changed or made-up field is refused, so the safety answers a plan is made
+from are always ones this server saw answered. They are checked again at the end by
+`parse_profile` and `journal.start_program`, which screens once more before storing.
 """
 
-import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, JsonValue, ValidationError, field_validator
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
@@ -29,6 +29,7 @@ from backchain.screening.startback import (
     STARTBACK_PARAPHRASE,
 )
 from backchain.store import repository
+from backchain.web import forms
 from backchain.web.clearance import ClearanceForm, clearance_form, read_clearance
 from backchain.web.deps import SessionDep, StoreDep
 from backchain.web.formatting import label
@@ -70,8 +71,7 @@ EQUIPMENT = [e for e in Equipment if e is not Equipment.NONE]
 
 async def read_form(request: Request) -> FormData:
     """The posted form, every field as a list (checkboxes repeat their name)."""
-    body = (await request.body()).decode("utf-8", errors="replace")
-    return parse_qs(body, keep_blank_values=True)
+    return (await forms.read_form(request)).fields
 
 
 FormDep = Annotated[FormData, Depends(read_form)]
@@ -109,31 +109,52 @@ PROFILE_MESSAGES = _profile_messages()
 
 # -- carried answers -----------------------------------------------------------------------
 
+NOT_CARRIED = (
+    "The answers from the earlier steps did not arrive intact; please start again at /start."
+)
 
-def _carried(form: FormData) -> dict[str, Any]:
-    """The answers from earlier steps; a mangled field means starting again, said plainly."""
+
+class Carried(BaseModel):
+    """What the earlier steps answered, as this server checked it; travels signed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    profile: Profile
+    new: bool = False
+    red_flags: dict[str, bool] | None = None
+    clearance: dict[str, JsonValue] | None = None
+    wordings: dict[str, str] = {}
+
+    @field_validator("red_flags")
+    @classmethod
+    def _every_flag(cls, flags: dict[str, bool] | None) -> dict[str, bool] | None:
+        if flags is not None and set(flags) != {flag.id for flag in screening.RED_FLAGS}:
+            raise ValueError("an answer for each red flag")
+        return flags
+
+
+def _carried(request: Request, form: FormData) -> Carried:
+    """The answers from earlier steps; a changed or mangled field means starting again, said plainly."""
     try:
-        state = json.loads(field(form, "state"))
-    except json.JSONDecodeError:
-        state = None
-    if not isinstance(state, dict) or not isinstance(state.get("profile"), dict):
-        raise HTTPException(
-            status_code=400,
-            detail="The answers from the earlier steps did not arrive; please start again at /start.",
-        )
-    return state
+        return Carried.model_validate(forms.carried(request, field(form, "state")))
+    except ValidationError:
+        raise HTTPException(status_code=400, detail=NOT_CARRIED) from None
+
+
+def _signed(request: Request, state: Carried | None) -> str:
+    if state is None:
+        return ""
+    return forms.signed(
+        request, state.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    )
 
 
 def _page(request: Request, template: str, context: Mapping[str, Any]) -> HTMLResponse:
     return templates.TemplateResponse(request, template, {"steps": STEPS, **context})
 
 
-def _step(
-    request: Request, template: str, state: Mapping[str, Any], **context: Any
-) -> HTMLResponse:
-    return _page(
-        request, template, {"state": json.dumps(state), "new": state.get("new", False), **context}
-    )
+def _step(request: Request, template: str, state: Carried, **context: Any) -> HTMLResponse:
+    return _page(request, template, {"state": _signed(request, state), "new": state.new, **context})
 
 
 # -- step 1: profile -----------------------------------------------------------------------
@@ -142,7 +163,7 @@ def _step(
 def has_program(session: Session) -> bool:
     """True once a program is stored for the current person."""
     person = repository.latest_person_id(session)
-    return person is not None and repository.current_plan(session, person_id=person) is not None
+    return person is not None and repository.has_plan(session, person_id=person)
 
 
 @router.get("", response_class=HTMLResponse)
@@ -182,8 +203,7 @@ def profile_step(request: Request, form: FormDep) -> HTMLResponse:
     except ValidationError as error:
         errors = {str(e["loc"][0]): PROFILE_MESSAGES[str(e["loc"][0])] for e in error.errors()}
         return _profile_page(request, values, errors, new=new)
-    state = {"profile": profile.model_dump(mode="json", exclude_none=True), "new": new}
-    return _safety_page(request, state, {}, {})
+    return _safety_page(request, Carried(profile=profile, new=new), {}, {})
 
 
 # -- step 2: red flags ---------------------------------------------------------------------
@@ -191,7 +211,7 @@ def profile_step(request: Request, form: FormDep) -> HTMLResponse:
 
 def _safety_page(
     request: Request,
-    state: Mapping[str, Any],
+    state: Carried,
     answers: Mapping[str, str],
     errors: Mapping[str, str],
 ) -> HTMLResponse:
@@ -218,12 +238,12 @@ def red_flags_from_form(form: FormData) -> tuple[dict[str, str], dict[str, bool]
 
 @router.post("/safety", response_class=HTMLResponse)
 def safety_step(request: Request, form: FormDep) -> HTMLResponse:
-    state = _carried(form)
+    state = _carried(request, form)
     typed, answers, errors = red_flags_from_form(form)
     if errors:
         return _safety_page(request, state, typed, errors)
-    state = {**state, "red_flags": answers}
-    raised = screening.raised_flags(answers, age=int(state["profile"]["age"]))
+    state = state.model_copy(update={"red_flags": answers})
+    raised = screening.raised_flags(answers, age=state.profile.age)
     verdict = screening.verdict_for(raised)
     if verdict is not screening.Verdict.PROCEED:
         offer = clearance_form(raised, today_and_now()[0])
@@ -235,7 +255,7 @@ def stop_page(
     request: Request,
     verdict: screening.Verdict,
     reasons: list[str],
-    state: Mapping[str, Any] | None = None,
+    state: Carried | None = None,
     clearance: ClearanceForm | None = None,
 ) -> HTMLResponse:
     """The calm page for a red flag: what to do, and what the person told us. Nothing is stored.
@@ -247,8 +267,8 @@ def stop_page(
         "message": screening.MESSAGES[verdict],
         "reasons": reasons,
         "clearance": clearance,
-        "state": json.dumps(state or {}),
-        "new": bool(state and state.get("new")),
+        "state": _signed(request, state),
+        "new": bool(state and state.new),
     }
     return _page(request, "onboarding_stop.html", context)
 
@@ -256,17 +276,12 @@ def stop_page(
 @router.post("/clearance", response_class=HTMLResponse)
 def clearance_step(request: Request, form: FormDep) -> HTMLResponse:
     """Record that a clinician cleared the "see a clinician" flags, then go on to STarT Back."""
-    state = _carried(form)
-    flags = state.get("red_flags")
-    if not isinstance(flags, dict) or any(
-        not isinstance(flags.get(flag.id), bool) for flag in screening.RED_FLAGS
-    ):
-        raise HTTPException(
-            status_code=400,
-            detail="The answers from the earlier steps did not arrive; please start again at /start.",
-        )
+    state = _carried(request, form)
+    flags = state.red_flags
+    if flags is None:
+        raise HTTPException(status_code=400, detail=NOT_CARRIED)
     today = today_and_now()[0]
-    raised = screening.raised_flags(flags, age=int(state["profile"]["age"]))
+    raised = screening.raised_flags(flags, age=state.profile.age)
     if not raised:  # nothing to clear
         return _startback_page(request, state, {}, {})
     if clearance_form(raised, today) is None:  # an urgent flag: never cleared here
@@ -276,7 +291,7 @@ def clearance_step(request: Request, form: FormDep) -> HTMLResponse:
     if clearance is None:
         verdict = screening.verdict_for(raised)
         return stop_page(request, verdict, [flag.reason for flag in raised], state, shown)
-    return _startback_page(request, {**state, "clearance": clearance}, {}, {})
+    return _startback_page(request, state.model_copy(update={"clearance": clearance}), {}, {})
 
 
 # -- step 3: STarT Back --------------------------------------------------------------------
@@ -284,7 +299,7 @@ def clearance_step(request: Request, form: FormDep) -> HTMLResponse:
 
 def _startback_page(
     request: Request,
-    state: Mapping[str, Any],
+    state: Carried,
     answers: Mapping[str, str],
     errors: Mapping[str, str],
 ) -> HTMLResponse:
@@ -302,32 +317,33 @@ def _startback_page(
 
 @router.post("/startback", response_class=HTMLResponse)
 def startback_step(request: Request, form: FormDep) -> HTMLResponse:
-    state = _carried(form)
+    state = _carried(request, form)
+    if state.red_flags is None:  # the safety questions come first, always
+        raise HTTPException(status_code=400, detail=NOT_CARRIED)
     typed, items, errors = startback_from_form(form)
     wording = shown_wording(STARTBACK_PARAPHRASE).wording
     if wording_changed(form, wording):
         errors[WORDING_FIELD.format(wording.questionnaire.value)] = WORDING_CHANGED
     if errors:
         return _startback_page(request, state, typed, errors)
-    answers = {
-        "red_flags": state.get("red_flags"),
+    answers: dict[str, Any] = {
+        "red_flags": state.red_flags,
         "startback": items,
-        "age": state["profile"]["age"],
+        "age": state.profile.age,
     }
-    if state.get("clearance") is not None:
-        answers["clearance"] = state["clearance"]
+    if state.clearance is not None:
+        answers["clearance"] = state.clearance
     try:
         result = screening.screen(screening.parse_answers(answers, today=today_and_now()[0]))
     except BackchainError as error:
         raise HTTPException(status_code=400, detail=str(error)) from error
     if result.verdict is not screening.Verdict.PROCEED:
         return stop_page(request, result.verdict, list(result.reasons))
-    profile = {**state["profile"], "screening": answers}
-    carried = {
-        "profile": profile,
-        "new": state.get("new", False),
-        "wordings": {wording.questionnaire.value: wording.name},
-    }
+    carried = Carried(
+        profile=state.profile.model_copy(update={"screening": answers}),
+        new=state.new,
+        wordings={wording.questionnaire.value: wording.name},
+    )
     return _baseline_page(request, carried)
 
 
@@ -336,13 +352,13 @@ def startback_step(request: Request, form: FormDep) -> HTMLResponse:
 
 def _baseline_page(
     request: Request,
-    state: Mapping[str, Any],
+    state: Carried,
     values: Mapping[str, Any] | None = None,
     errors: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     """The STarT Back result in words, then the ODI and the RMDQ to choose from."""
     try:
-        answers = screening.parse_answers(state["profile"].get("screening"))
+        answers = screening.parse_answers(state.profile.screening)
     except BackchainError as error:
         raise HTTPException(status_code=400, detail=str(error)) from error
     return _step(
@@ -375,10 +391,12 @@ def _baseline_answers(
 
 @router.post("/baseline", response_class=HTMLResponse)
 def baseline_step(request: Request, form: FormDep, store: StoreDep) -> Response:
-    state = _carried(form)
+    state = _carried(request, form)
+    if state.profile.screening is None:  # STarT Back, and the safety answers, come first
+        raise HTTPException(status_code=400, detail=NOT_CARRIED)
     chosen = field(form, "measure")
-    profile = dict(state["profile"])
-    wordings = {"startback": carried_wording(state, Questionnaire.STARTBACK)}
+    profile = state.profile.model_dump(mode="json", exclude_none=True)
+    wordings = {"startback": carried_wording(state.model_dump(), Questionnaire.STARTBACK)}
     if chosen in {Measure.ODI, Measure.RMDQ}:
         filled, wordings[chosen], errors = _baseline_answers(form, Measure(chosen))
         if errors:
@@ -398,7 +416,7 @@ def baseline_step(request: Request, form: FormDep, store: StoreDep) -> Response:
             profile=checked,
             start=today,
             now=now,
-            new=bool(state.get("new")),
+            new=state.new,
             wordings=wordings,
         )
     except PlanBlockedError:

@@ -6,7 +6,8 @@ session is saved shows what was logged and is never offered again. Every rule (w
 what changes next) stays in the journal.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated
@@ -15,11 +16,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from backchain import journal
-from backchain.errors import BackchainError
+from backchain.errors import BackchainError, ProgramError, StoreError
 from backchain.exercises import Exercise, load_catalogue
 from backchain.journal import drafts
 from backchain.programs.ladder import Rung, rung
 from backchain.programs.models import Decision, Load, Prescription, SessionDraft, SetLog
+from backchain.store import Store
 from backchain.web.deps import StoreDep
 from backchain.web.errors import NotFoundError
 from backchain.web.plan import load_text as load_label
@@ -44,6 +46,8 @@ router = APIRouter(prefix="/session", tags=["session"])
 GET_READY_S = 5  # seconds to get into position before a set or a hold
 MAX_NOTES = 5000  # characters, as SessionLog allows
 MAX_SKIP_REASON = 500  # characters, as Skip allows
+NO_SESSION = "No session open today"
+NO_PROGRAM = "There is no plan yet: start a program from the Today page."
 
 
 def get_day() -> date:
@@ -91,8 +95,24 @@ class DraftView:
 
 
 def _steps(store: StoreDep, day: DayDep) -> tuple[journal.ToLog, list[Step]]:
-    found = journal.to_log(store, day=day)
+    with _open_day(store):
+        found = journal.to_log(store, day=day)
     return found, _steps_of(found.prescriptions, found.loads)
+
+
+@contextmanager
+def _open_day(store: Store) -> Iterator[None]:
+    """A day with no session to open — no program, a rest day, a plan done, a session saved
+    meanwhile — is "not found", with the journal's reason; a database that fails says so itself."""
+    try:
+        yield
+    except ProgramError as error:
+        raise NotFoundError(title=NO_SESSION, detail=str(error)) from None
+    except StoreError:
+        with store.read() as session:
+            if journal.find_journal(session) is not None:
+                raise
+        raise NotFoundError(title=NO_SESSION, detail=NO_PROGRAM) from None
 
 
 def _steps_of(
@@ -362,7 +382,8 @@ def edit_set(
     if the_set is None:
         return _render_edit(request, step, k, values, errors)
     exercise = step.prescription.exercise
-    drafts.change_set(store, day=day, exercise=exercise, number=k, logged=the_set)
+    with _open_day(store):
+        drafts.change_set(store, day=day, exercise=exercise, number=k, logged=the_set)
     return RedirectResponse(f"/session/{n}", status_code=303)
 
 
@@ -370,7 +391,8 @@ def edit_set(
 def delete_set(n: int, k: int, store: StoreDep, day: DayDep) -> RedirectResponse:
     step, _, draft = _step(store, day, n)
     _logged_set(draft, step, k)
-    drafts.remove_set(store, day=day, exercise=step.prescription.exercise, number=k)
+    with _open_day(store):
+        drafts.remove_set(store, day=day, exercise=step.prescription.exercise, number=k)
     return RedirectResponse(f"/session/{n}", status_code=303)
 
 
@@ -384,6 +406,8 @@ def skip(request: Request, n: int, form: FormDep, store: StoreDep, day: DayDep) 
         values["reason"] = reason
         error = {"reason": f"Say in a few words why (up to {MAX_SKIP_REASON} characters)."}
         return _render_step(request, step, total, draft, values, error)
-    drafts.skip(store, day=day, exercise=step.prescription.exercise, reason=reason, now=_now())
+    with _open_day(store):
+        exercise = step.prescription.exercise
+        drafts.skip(store, day=day, exercise=exercise, reason=reason, now=_now())
     target = f"/session/{n + 1}" if n < total else "/session/finish"
     return RedirectResponse(target, status_code=303)

@@ -2,14 +2,13 @@
 set of a version takes, what the form starts with, and reading it back with messages per field."""
 
 from dataclasses import dataclass
-from urllib.parse import parse_qs
 
-from fastapi import Request
 from pydantic import ValidationError
 
 from backchain.exercises import Exercise, Fault
 from backchain.programs.ladder import Rung, is_loaded
 from backchain.programs.models import Band, Load, SetLog
+from backchain.web.forms import Form, read_form
 
 __all__ = [
     "BANDS",
@@ -30,23 +29,6 @@ BANDS = tuple(b.value for b in Band)
 MAX_REPS = 100  # the most a SetLog accepts
 MAX_HOLD_S = 600  # seconds: the longest hold a SetLog accepts
 MAX_DIGITS = 10  # longer text is never a count a person means, and is not parsed at all
-
-
-class Form:
-    """A URL-encoded form body (what these pages' forms send)."""
-
-    def __init__(self, body: bytes) -> None:
-        self.fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
-
-    def get(self, name: str, default: str = "") -> str:
-        return self.fields.get(name, [default])[0]
-
-    def getlist(self, name: str) -> list[str]:
-        return self.fields.get(name, [])
-
-
-async def read_form(request: Request) -> Form:
-    return Form(await request.body())
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile  # what request.form() holds, not FastAPI's subclass
 
-from backchain.errors import BackchainError, StoreError
+from backchain.errors import BackchainError
 from backchain.exercises import Equipment
-from backchain.journal import load_journal
+from backchain.journal import find_journal
 from backchain.journal.settings import change_settings, delete_everything
 from backchain.programs.models import Profile, Weekday
 from backchain.programs.profile import field_bounds
@@ -29,9 +30,12 @@ router = APIRouter(prefix="/settings", tags=["settings"])
 FormDep = Annotated[Form, Depends(read_form)]
 # Typed, not clicked: deleting everything cannot be done by a slip of the finger.
 DELETE_CONFIRMATION = "delete my data"
-MAX_IMPORT_BYTES = 50 * 1024 * 1024  # years of training logs are a few MB; more is not an export
 EQUIPMENT = [e for e in Equipment if e is not Equipment.NONE]
 DESK_BREAKS = {"": None, "on": True, "off": False}
+ALREADY_HELD = (
+    "This app already holds data. To import over it, tick “Replace what is stored here” "
+    "(download your data first to keep a copy). Nothing was changed."
+)
 
 
 def _now() -> datetime:
@@ -39,11 +43,10 @@ def _now() -> datetime:
 
 
 def _profile(store: Store) -> Profile | None:
-    try:
-        with store.transaction() as session:
-            return load_journal(session).profile
-    except StoreError:
-        return None
+    # A read: it never waits for a writer, and a database that fails says so itself.
+    with store.read() as session:
+        found = find_journal(session)
+    return None if found is None else found.profile
 
 
 def _values(profile: Profile) -> dict[str, Any]:
@@ -126,7 +129,7 @@ def _number(text: str) -> object:
 @router.get("/export")
 def download(store: StoreDep) -> Response:
     """All the data in this database as the export file (`backchain export` writes the same)."""
-    with store.transaction() as session:
+    with store.read() as session:
         data = export_data(session)
     body = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     name = f"backchain-export-{date.today().isoformat()}.json"
@@ -140,30 +143,37 @@ def download(store: StoreDep) -> Response:
 @router.post("/import", response_class=HTMLResponse)
 async def upload(request: Request, store: StoreDep) -> HTMLResponse:
     """Import an export file; nothing changes unless the whole file is valid."""
+    limit: int = request.app.state.config.max_import_bytes
     async with request.form(max_files=1, max_fields=10) as form:
         file = form.get("file")
         replace = form.get("replace") == "yes"
         if not isinstance(file, UploadFile) or not file.filename:
-            return _page(
-                request, store, data_problem="Choose an export file to import.", status=422
-            )
-        content = await file.read(MAX_IMPORT_BYTES + 1)
-    if len(content) > MAX_IMPORT_BYTES:
-        problem = f"That file is over {MAX_IMPORT_BYTES // (1024 * 1024)} MB: it is not a Backchain export."
+            problem = "Choose an export file to import."
+            return await run_in_threadpool(_page, request, store, data_problem=problem, status=422)
+        content = await file.read(limit + 1)
+    # Parsing and storing are slow for a large file: off the event loop, so other pages answer.
+    return await run_in_threadpool(_import, request, store, content, file.filename, replace)
+
+
+def _import(
+    request: Request, store: Store, content: bytes, name: str, replace: bool
+) -> HTMLResponse:
+    limit: int = request.app.state.config.max_import_bytes
+    if len(content) > limit:
+        problem = f"That file is over {limit // (1024 * 1024)} MB: it is not a Backchain export."
         return _page(request, store, data_problem=problem, status=422)
     try:
         document = parse_export(content)
         with store.transaction() as session:
-            if repository.latest_person_id(session) is not None and not replace:
-                problem = (
-                    "This app already holds data. To import over it, tick “Replace what is "
-                    "stored here” (download your data first to keep a copy). Nothing was changed."
-                )
-                return _page(request, store, data_problem=problem, status=422)
-            import_data(session, document, replace=replace)
+            held = repository.latest_person_id(session) is not None
+            if replace or not held:
+                import_data(session, document, replace=replace)
     except BackchainError as error:
         return _page(request, store, data_problem=str(error), status=422)
-    return _page(request, store, data_message=f"Imported {file.filename}.")
+    # Answered once the transaction is over: the page reads the store itself.
+    if held and not replace:
+        return _page(request, store, data_problem=ALREADY_HELD, status=422)
+    return _page(request, store, data_message=f"Imported {name}.")
 
 
 @router.post("/delete", response_class=HTMLResponse)

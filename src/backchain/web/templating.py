@@ -7,6 +7,7 @@ from fastapi.templating import Jinja2Templates
 
 from backchain.exercises import Dosage
 from backchain.web.formatting import label
+from backchain.web.forms import csrf_input, csrf_token
 
 __all__ = ["templates"]
 
@@ -34,5 +35,8 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     ("/settings", "settings", "Settings"),
 ]
 _env.globals["nav_items"] = NAV_ITEMS
+# Every page's forms carry the form token: `{{ csrf_input(request) }}` inside each form.
+_env.globals["csrf_input"] = csrf_input
+_env.globals["csrf_token"] = csrf_token
 
 templates = Jinja2Templates(env=_env)
