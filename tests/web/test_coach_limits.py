@@ -4,9 +4,11 @@ capped, and pose models are shared by threads, not made per connection."""
 import asyncio
 import re
 import struct
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import cv2
 import numpy as np
@@ -32,6 +34,16 @@ SQUATS = generate("squat", seed=3, reps=2, lead_in_s=1.0, lead_out_s=1.0)
 WIDTH, HEIGHT = 64, 48  # the largest frame LIMITS let through
 LIMITS = Config(max_frame_kb=4, max_frame_pixels=WIDTH * HEIGHT, max_live_sets=2, pose_threads=2)
 BUSY_CODE = 1013  # "try again later"
+
+
+T = TypeVar("T")
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` in a thread of its own: Playwright's sync API, once a browser test has
+    started it, keeps an event loop running in the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 class CountedFake(FakeEstimator):
@@ -242,7 +254,7 @@ async def _read(pool: PosePool, streams: list[int], order: list[int]) -> None:
 def test_a_model_turning_to_another_stream_first_reads_a_blank_frame() -> None:
     made: list[Recorder] = []
     pool = PosePool(1, lambda: Recorder(made))
-    asyncio.run(_read(pool, [10, 20], [0, 0, 1, 0, 1, 1]))
+    _run(_read(pool, [10, 20], [0, 0, 1, 0, 1, 1]))
     pool.close()
     assert [model.read for model in made] == [[10, 10, 0, 20, 0, 10, 0, 20, 20]]
 
@@ -250,7 +262,7 @@ def test_a_model_turning_to_another_stream_first_reads_a_blank_frame() -> None:
 def test_streams_no_more_than_the_threads_keep_a_model_each() -> None:
     made: list[Recorder] = []
     pool = PosePool(2, lambda: Recorder(made))
-    asyncio.run(_read(pool, [10, 20], [0, 1, 0, 1, 1, 0]))
+    _run(_read(pool, [10, 20], [0, 1, 0, 1, 1, 0]))
     pool.close()
     assert sorted(model.read for model in made) == [[10, 10, 10], [20, 20, 20]]
 
@@ -276,7 +288,7 @@ def test_a_shared_mediapipe_model_reads_a_new_stream_as_a_new_model_would() -> N
 
     pool = PosePool(1, quiet_pose)
     try:
-        shared = asyncio.run(after_another_stream())
+        shared = _run(after_another_stream())
     finally:
         pool.close()
     assert all(e is not None for e in expected)

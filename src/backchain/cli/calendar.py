@@ -1,7 +1,6 @@
 """`backchain calendar`: the current plan as an .ics file for any calendar app."""
 
 import sys
-from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +9,7 @@ import typer
 from rich.text import Text
 
 from backchain import journal
-from backchain.cli.common import console, user_errors
+from backchain.cli.common import console, user_errors, write_file
 from backchain.errors import BackchainError
 from backchain.exercises import load_catalogue
 from backchain.reports.calendar import CALENDAR_FILENAME, plan_calendar
@@ -36,26 +35,11 @@ def calendar(
     if output is None:
         sys.stdout.buffer.write(data)
         return
-    _write(output, data)
-    console.print(
-        Text(f"Wrote your plan's calendar to {output}; import it into your calendar app.")
-    )
-
-
-def _write(output: Path, data: bytes) -> None:
-    """Write via FILE.partial and a rename, so a failure never leaves half a calendar behind."""
     if output.is_dir():
         raise BackchainError(
             f"{output} is a folder; give a file name, e.g. {output / CALENDAR_FILENAME}."
         )
-    partial = output.with_name(output.name + ".partial")
-    try:
-        partial.write_bytes(data)
-        partial.replace(output)
-    except OSError as error:
-        with suppress(OSError):
-            partial.unlink(missing_ok=True)
-        reason = error.strerror or "it cannot be written"
-        raise BackchainError(
-            f"Cannot write {output} ({reason}); choose a file in a folder you can write to."
-        ) from None
+    write_file(output, data)
+    console.print(
+        Text(f"Wrote your plan's calendar to {output}; import it into your calendar app.")
+    )

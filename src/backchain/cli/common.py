@@ -4,6 +4,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date
 from functools import wraps
 from pathlib import Path
@@ -27,6 +28,7 @@ __all__ = [
     "read_json",
     "user_errors",
     "validation_message",
+    "write_file",
 ]
 
 console = Console()
@@ -100,3 +102,18 @@ def validation_message(error: ValidationError, what: str) -> str:
     field = ".".join(str(part) for part in first["loc"]) or "(whole file)"
     message = first["msg"].removeprefix("Value error, ")
     return f"{what} field '{field}': {message}."
+
+
+def write_file(output: Path, data: bytes) -> None:
+    """Write via FILE.partial and a rename, so a failure never leaves half a file behind."""
+    partial = output.with_name(output.name + ".partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(output)
+    except OSError as error:
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
+        reason = error.strerror or "it cannot be written"
+        raise BackchainError(
+            f"Cannot write {output} ({reason}); choose a file in a folder you can write to."
+        ) from None

@@ -1,15 +1,13 @@
 """`backchain export` and `backchain import`: all your data as one versioned JSON file."""
 
 import json
-from contextlib import suppress
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.text import Text
 
-from backchain.cli.common import console, read_file, user_errors
-from backchain.errors import BackchainError
+from backchain.cli.common import console, read_file, user_errors, write_file
 from backchain.store import open_store
 from backchain.store.transfer import export_data, import_data, parse_export
 
@@ -28,23 +26,8 @@ def export(
     if output is None:
         print(text, end="")
         return
-    _write(output, text)
+    write_file(output, text.encode())
     console.print(Text(f"Exported to {output}."))  # Text: a file name is not markup
-
-
-def _write(output: Path, text: str) -> None:
-    """Write via FILE.partial and a rename, so a failure never leaves half an export behind."""
-    partial = output.with_name(output.name + ".partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(output)
-    except OSError as error:
-        with suppress(OSError):
-            partial.unlink(missing_ok=True)
-        reason = error.strerror or "it cannot be written"
-        raise BackchainError(
-            f"Cannot write {output} ({reason}); choose a file in a folder you can write to."
-        ) from None
 
 
 @user_errors

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException
 
 from backchain.errors import BackchainError, StoreBusyError
+from backchain.web.security import SAFE_METHODS
 from backchain.web.templating import templates
 
 __all__ = ["BUSY_TITLE", "EXCEPTION_HANDLERS", "RETRY_AFTER_S", "NotFoundError"]
@@ -29,7 +30,6 @@ BUSY_WRITING = (
     "lost. Go back with your browser's Back button — the form still has what you entered — "
     "and send it again in a moment."
 )
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class NotFoundError(HTTPException):

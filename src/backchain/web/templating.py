@@ -1,9 +1,12 @@
 """The one Jinja environment the routers render with, and the filters it offers templates."""
 
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from backchain.exercises import Dosage
 from backchain.web.formatting import label
@@ -38,5 +41,15 @@ _env.globals["nav_items"] = NAV_ITEMS
 # Every page's forms carry the form token: `{{ csrf_input(request) }}` inside each form.
 _env.globals["csrf_input"] = csrf_input
 _env.globals["csrf_token"] = csrf_token
+
+
+@lru_cache(maxsize=256)
+def _chart(*args: Any) -> Markup:
+    """A chart drawn by `progress_chart.html`, once per chart: charts are frozen values."""
+    return Markup(_env.get_template("progress_chart.html").module.chart(*args))  # type: ignore[attr-defined]
+
+
+# `{{ chart(id, title, description, c, empty_text) }}`: drawing a chart is most of a page's cost.
+_env.globals["chart"] = _chart
 
 templates = Jinja2Templates(env=_env)
