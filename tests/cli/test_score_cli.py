@@ -149,7 +149,11 @@ def test_list_items_as_a_table_says_whose_wording_it_is(run: Run) -> None:
         (["--list-items", "nrs"], None, "Unknown questionnaire 'nrs'; --list-items takes"),
         (["--list-items", "sf36"], None, "Unknown questionnaire 'sf36'"),
         (["--list-items", "odi", "--wording", "w.json"], None, "w.json: no such file"),
-        (["--list-items", "odi", "--wording", "w.json"], "[1, 2", "w.json: the file is not valid JSON"),
+        (
+            ["--list-items", "odi", "--wording", "w.json"],
+            "[1, 2",
+            "w.json: the file is not valid JSON",
+        ),
         (
             ["--list-items", "odi", "--wording", "w.json"],
             json.dumps(["Lifting"] * 10),
