@@ -2,7 +2,7 @@
 
 The limits are the app's `Config`: at most `max_analyses` run at once, and an upload takes its
 slot before its body is read, so a busy server answers at once without reading it; the body is
-capped at `max_upload_bytes` while it streams, and the video's length, read from the container
+capped at `max_upload_bytes` by `security.Guard` (up front and while it streams), and the video's length, read from the container
 before any frame is decoded, at `max_video_seconds`.
 
 Each running server keeps its files in a folder of its own under one parent in the temp folder
@@ -259,7 +259,7 @@ async def upload(
     """The video as the raw request body (analyze.js sends it so); answers the progress fragment,
     or a one-line message for the form with nothing stored."""
     try:
-        _check_request(request, jobs.config, catalogue, exercise)
+        _check_request(request, catalogue, exercise)
     except UploadRejected as rejected:
         return PlainTextResponse(str(rejected), status_code=rejected.status)
     if not jobs.reserve():  # before the body is read: a busy server reads nothing
@@ -289,7 +289,7 @@ def job_video(job: JobDep) -> FileResponse:
     return FileResponse(job.video, media_type="video/mp4")
 
 
-def _check_request(request: Request, config: Config, catalogue: Catalogue, exercise: str) -> None:
+def _check_request(request: Request, catalogue: Catalogue, exercise: str) -> None:
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind.startswith("multipart/") or kind == "application/x-www-form-urlencoded":
         # The form itself, posted without analyze.js: a file input sends only its name.
@@ -303,9 +303,6 @@ def _check_request(request: Request, config: Config, catalogue: Catalogue, exerc
         catalogue.get(exercise)
     except CatalogueError:
         raise UploadRejected("Choose the exercise in the video.") from None
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > config.max_upload_bytes:
-        raise _too_large(config)
 
 
 async def _receive(request: Request, jobs: JobRegistry, exercise: str) -> AnalysisJob:
@@ -314,7 +311,7 @@ async def _receive(request: Request, jobs: JobRegistry, exercise: str) -> Analys
     job_id, folder = jobs.new_folder()
     path = folder / "upload"
     try:
-        await _save(request, path, jobs.config)
+        await _save(request, path)
         limit = jobs.config.max_video_seconds
         length_s = await run_in_threadpool(probe_duration, path, stop_after_s=limit)
         if length_s > limit:
@@ -331,15 +328,13 @@ async def _receive(request: Request, jobs: JobRegistry, exercise: str) -> Analys
     return AnalysisJob(job_id, exercise, folder, info.duration_s)
 
 
-async def _save(request: Request, path: Path, config: Config) -> None:
-    """Stream the body to `path`, stopping as soon as it passes the size limit."""
+async def _save(request: Request, path: Path) -> None:
+    """Stream the body to `path`; `security.Guard` stops it once past `max_upload_bytes`."""
     size = 0
     with path.open("wb") as file:
         try:
             async for chunk in request.stream():
                 size += len(chunk)
-                if size > config.max_upload_bytes:
-                    raise _too_large(config)
                 file.write(chunk)
         except ClientDisconnect:
             raise UploadRejected(
