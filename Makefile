@@ -1,6 +1,6 @@
 # The whole set-up on a fresh machine with Python 3.11+ and make:
 #   make run   - create .venv, install Backchain, start it on http://127.0.0.1:8000
-#   make test  - create .venv, install dev tools and Chromium, run lint, types and the whole test suite
+#   make test  - create .venv, install dev tools, Chromium and the PDF tools, run lint, types and the whole test suite
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,12 +10,12 @@ CHROMIUM := /usr/bin/chromium
 MEDIAPIPE := mediapipe==0.10.21
 PG_BINDIR = $(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin)))
 
-.PHONY: run test lint check-python chromium postgresql clean
+.PHONY: run test lint check-python chromium postgresql pango pdf-tools clean
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed pango
 	$(BIN)/backchain serve
 
-test: $(VENV)/.installed-dev chromium postgresql
+test: $(VENV)/.installed-dev chromium postgresql pdf-tools
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
@@ -60,6 +60,28 @@ postgresql:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	else \
 		echo "The storage tests need PostgreSQL's server binaries. Install them with: sudo apt-get install postgresql"; \
+		exit 1; \
+	fi
+
+# WeasyPrint draws the PDF report with pango. `run` passes at once when pango is there; without
+# root it only says how to install it: the app runs without it, all but the PDF download.
+pango:
+	@if /sbin/ldconfig -p | grep -q libpangoft2; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's pango for the PDF report"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	else \
+		echo "The PDF report needs pango. Install it with: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; \
+	fi
+
+# The PDF report tests render with pango and read the PDF with poppler's pdftotext and pdftoppm.
+pdf-tools:
+	@if /sbin/ldconfig -p | grep -q libpangoft2 && command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's pango and poppler-utils for the PDF report tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; \
+	else \
+		echo "The PDF report tests need pango and poppler-utils. Install them with: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 poppler-utils"; \
 		exit 1; \
 	fi
 

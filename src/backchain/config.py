@@ -50,6 +50,10 @@ class Config(BaseSettings):
     #: Threads that read poses for the live coach; each holds one pose model for all sets.
     pose_threads: Count = 2
 
+    #: Clinic mode: accounts for people, their clinicians and admins, and a sign-in for every
+    #: page. Off: personal mode, one person on their own machine, no sign-in, loopback only.
+    clinic: bool = False
+
     @field_validator("allowed_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:

@@ -237,7 +237,7 @@ def test_export_import_round_trip(run: Run, tmp_path: Path) -> None:
     ("content", "message"),
     [
         ("{not json", "not valid JSON"),
-        ('{"format": "backchain-export", "version": 4, "people": []}', "newer Backchain"),
+        ('{"format": "backchain-export", "version": 5, "people": []}', "newer Backchain"),
         ('{"format": "something-else", "version": 1, "people": []}', "format"),
     ],
 )

@@ -301,11 +301,26 @@ session_logs = st.builds(
     pain_after=st.integers(0, 10),
     notes=_TEXT,
 )
-decisions = st.builds(
+engine_decisions = st.builds(
     Decision,
     exercise=st.none() | _TEXT,
-    kind=st.sampled_from(DecisionKind),
+    kind=st.sampled_from([kind for kind in DecisionKind if kind is not DecisionKind.CHANGE]),
     reason=_TEXT,
     variation=st.none() | _TEXT,
     load=loads,
 )
+# A clinician's change: always of one exercise, by someone, with any dose and hold.
+clinician_changes = st.builds(
+    Decision,
+    exercise=_TEXT,
+    kind=st.just(DecisionKind.CHANGE),
+    reason=_TEXT,
+    variation=st.none() | _TEXT,
+    load=loads,
+    by=_TEXT.filter(str.strip),
+    sets=st.none() | st.integers(1, 5),
+    reps=_pair(st.integers(1, 100)),
+    hold_s=_pair(st.floats(min_value=0.0, max_value=600.0, exclude_min=True)),
+    held=st.booleans(),
+)
+decisions = engine_decisions | clinician_changes

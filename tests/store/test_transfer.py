@@ -4,17 +4,18 @@ import copy
 import json
 import zlib
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from store_data import NOW, a_profile, decisions, fill, plans, session_logs, snapshot
+from store_data import NOW, START, a_profile, decisions, fill, plans, session_logs, snapshot
 
 from backchain.errors import ImportRefusedError
 from backchain.exercises import load_catalogue
 from backchain.programs.ladder import ladder
-from backchain.programs.models import Decision, Plan, SessionLog
+from backchain.programs.models import Decision, DecisionKind, Load, Plan, SessionLog
 from backchain.store import Store, export_data, import_data, open_store, repository
 from backchain.store.transfer import parse_export
 
@@ -68,6 +69,11 @@ def test_the_export_nests_everything_without_database_ids(store: Store) -> None:
         "reason": "new numbness reported",
         "variation": None,
         "load": None,
+        "by": None,
+        "sets": None,
+        "reps": None,
+        "hold_s": None,
+        "held": False,
         "session_log": None,
         "decided_on": "2025-03-11",
     }
@@ -103,10 +109,10 @@ REFUSED: list[tuple[str, Edit, str]] = [
     ("no format", lambda d: {k: v for k, v in d.items() if k != "format"}, '"format" is null'),
     (
         "newer version",
-        _set("version", 4),
-        "was written by a newer Backchain (format version 4); update Backchain to import it.",
+        _set("version", 5),
+        "was written by a newer Backchain (format version 5); update Backchain to import it.",
     ),
-    ("version zero", _set("version", 0), "version: Input should be 1, 2 or 3"),
+    ("version zero", _set("version", 0), "version: Input should be 1, 2, 3 or 4"),
     (
         "pain of 11",
         _set("people.0.session_logs.1.pain_after", 11),
@@ -223,7 +229,44 @@ def test_a_file_that_is_not_clean_json_is_refused(text: str, expected: str) -> N
 
 def test_export_of_an_empty_database(store: Store) -> None:
     with store.transaction() as session:
-        assert export_data(session) == {"format": "backchain-export", "version": 3, "people": []}
+        assert export_data(session) == {"format": "backchain-export", "version": 4, "people": []}
+
+
+def test_a_clinicians_change_survives_export_and_import(store: Store, other_store_url: str) -> None:
+    person = fill(store)
+    change = Decision(
+        exercise="romanian_deadlift",
+        kind=DecisionKind.CHANGE,
+        reason="Changed by Dr Ana Silva to 2 sets, 8–10 reps, 12 kg and held there: go steady.",
+        variation="romanian_deadlift",
+        load=Load(kg=12),
+        by="Dr Ana Silva",
+        sets=2,
+        reps=(8, 10),
+        held=True,
+    )
+    with store.transaction() as session:
+        repository.add_decisions(
+            session, person_id=person, decided_on=START + timedelta(days=9), decisions=[change]
+        )
+    exported = snapshot(store)
+    entry = exported["people"][0]["decisions"][-1]
+    assert {key: entry[key] for key in ("kind", "by", "sets", "reps", "hold_s", "held")} == {
+        "kind": "change",
+        "by": "Dr Ana Silva",
+        "sets": 2,
+        "reps": [8, 10],
+        "hold_s": None,
+        "held": True,
+    }
+    with open_store(other_store_url) as target:
+        _import(target, parse_export(json.dumps(exported)))
+        assert snapshot(target) == exported
+        with target.transaction() as session:
+            imported = repository.latest_person_id(session)
+            assert imported is not None
+            stored = repository.decisions(session, person_id=imported)
+    assert stored[-1].decision == change
 
 
 def _known(value: _Value) -> _Value:

@@ -48,14 +48,17 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def serve(folder: Path) -> "ServerContext":
-    """Start `backchain serve` with a database in `folder`; use it as a context manager."""
-    return ServerContext(folder)
+def serve(folder: Path, *args: str, db_url: str | None = None) -> "ServerContext":
+    """Start `backchain serve` (with `args`, e.g. "--clinic") on a database in `folder`, or at
+    `db_url`; use it as a context manager."""
+    return ServerContext(folder, args, db_url)
 
 
 class ServerContext:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, args: tuple[str, ...] = (), db_url: str | None = None) -> None:
         self.folder = folder
+        self.args = args
+        self.db_url = db_url or f"sqlite:///{folder / 'backchain.db'}"
 
     def __enter__(self) -> str:
         return self._start()
@@ -68,11 +71,11 @@ class ServerContext:
         port = _free_port()
         log = self.folder / "serve.log"
         # Never the person's own data: every server gets a database of its own.
-        env = {**os.environ, "BACKCHAIN_DATABASE_URL": f"sqlite:///{self.folder / 'backchain.db'}"}
+        env = {**os.environ, "BACKCHAIN_DATABASE_URL": self.db_url}
         # Output goes to a file, not a pipe: a full pipe would block the server.
         with log.open("wb") as output:
             self.server = subprocess.Popen(
-                [str(command), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                [str(command), "serve", "--host", "127.0.0.1", "--port", str(port), *self.args],
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 env=env,

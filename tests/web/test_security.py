@@ -212,6 +212,7 @@ def test_serving_beyond_this_machine_is_refused_in_one_line() -> None:
     lines = result.output.strip().splitlines()
     assert len(lines) == 1
     assert "127.0.0.1" in lines[0]
+    assert "backchain serve --clinic" in lines[0]  # where to go for more than this machine
 
 
 ROUTES = ["/", "/exercises", "/plan", "/progress", "/history", "/settings", "/learn", "/start"]

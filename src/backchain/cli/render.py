@@ -46,6 +46,7 @@ KIND_STYLE = {
     DecisionKind.PAUSE: "bold red",
     DecisionKind.RESUME: "green",
     DecisionKind.SWITCH: "cyan",
+    DecisionKind.CHANGE: "magenta",
 }
 
 

@@ -7,8 +7,11 @@ web app. The rules live in the domain packages; the journal loads, decides and s
     corrections  a logged set or session corrected or removed, decisions made again
     settings     new training days, kit, minutes or weeks; erasing everything
     history      everything done and answered, for reading back
+    care         a clinician's change or hold of a prescription
+    accounts     clinic mode: accounts, one-time links, following, notes
 """
 
+from backchain.journal.care import change_prescription
 from backchain.journal.core import (
     NO_PROGRAM,
     Journal,
@@ -30,6 +33,7 @@ __all__ = [
     "Journal",
     "ToLog",
     "Today",
+    "change_prescription",
     "check_in",
     "find_journal",
     "load_journal",

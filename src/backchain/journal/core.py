@@ -96,12 +96,14 @@ def start_program(
     now: datetime,
     new: bool = False,
     wordings: Mapping[str, str] | None = None,
+    account_id: int | None = None,
 ) -> tuple[Plan, screening.ScreeningResult]:
     """Screen, plan and store a new person; a screening that is not `proceed` stores nothing.
 
     With a program already stored, `new=True` is needed: the earlier data stays, the new
     program becomes the current one. `wordings` names the wording each questionnaire was
     answered in ("startback", "odi", "rmdq"); Backchain's own paraphrase by default.
+    `account_id` is the clinic account the person belongs to; None in personal mode.
     """
     result = check_screening(profile)
     if result is None:
@@ -112,12 +114,14 @@ def start_program(
     plan = generate_plan(profile, start)
     wording = dict(wordings or {})
     with store.transaction() as session:
-        if repository.latest_person_id(session) is not None and not new:
+        if repository.latest_person_id(session, account_id=account_id) is not None and not new:
             raise ProgramError(
                 "A program is already stored; run `backchain init --new` to start another "
                 "(the earlier one is kept and stays in exports)."
             )
-        person_id = repository.add_person(session, profile=profile, created_at=now)
+        person_id = repository.add_person(
+            session, profile=profile, created_at=now, account_id=account_id
+        )
         repository.add_screening(
             session,
             person_id=person_id,
@@ -150,10 +154,10 @@ def _baseline(profile: Profile) -> list[tuple[outcomes.Score, object]]:
     return scores
 
 
-def today(store: Store, *, day: date) -> Today:
+def today(store: Store, *, day: date, person_id: int | None = None) -> Today:
     """The session for this day (or the next one to do), in the versions now in use."""
     with store.read() as session:
-        journal = load_journal(session)
+        journal = load_journal(session, person_id=person_id)
         draft = stored_drafts.draft(session, person_id=journal.person_id, day=day)
     return today_in(journal, day=day, draft=draft)
 
@@ -231,11 +235,11 @@ class ToLog(NamedTuple):
     draft: SessionDraft  # the sets and skips saved so far that day (empty when none)
 
 
-def to_log(store: Store, *, day: date) -> ToLog:
+def to_log(store: Store, *, day: date, person_id: int | None = None) -> ToLog:
     """The pause in force, if any, the prescriptions a log on this day is checked against, the
     loads in use, the session already logged that day and the one in progress."""
     with store.read() as session:
-        journal = load_journal(session)
+        journal = load_journal(session, person_id=person_id)
         draft = stored_drafts.draft(session, person_id=journal.person_id, day=day)
     logged = journal.log_on(day)
     earlier = [log for _, log in journal.logs if log.date < day]
@@ -251,7 +255,12 @@ def to_log(store: Store, *, day: date) -> ToLog:
 
 
 def log_session(
-    store: Store, *, log: SessionLog, now: datetime, replace: bool = False
+    store: Store,
+    *,
+    log: SessionLog,
+    now: datetime,
+    replace: bool = False,
+    person_id: int | None = None,
 ) -> list[Decision]:
     """Store a session and decide what the next one holds for each exercise.
 
@@ -260,13 +269,13 @@ def log_session(
     """
     if replace:
         with store.read() as session:
-            logged = load_journal(session).log_on(log.date)
+            logged = load_journal(session, person_id=person_id).log_on(log.date)
         if logged is not None:
             from backchain.journal.corrections import replace_session  # it builds on this module
 
-            return replace_session(store, log=log, now=now)
+            return replace_session(store, log=log, now=now, person_id=person_id)
     with store.transaction() as session:
-        journal = load_journal(session)
+        journal = load_journal(session, person_id=person_id)
         repository.lock_person(session, person_id=journal.person_id)
         return add_log(session, journal, log, now)
 
@@ -331,10 +340,10 @@ def decide_log(
     )
 
 
-def check_in(store: Store, *, checkin: CheckIn) -> list[Decision]:
+def check_in(store: Store, *, checkin: CheckIn, person_id: int | None = None) -> list[Decision]:
     """Record the next-morning check-in for the latest session and decide again with it."""
     with store.transaction() as session:
-        journal = load_journal(session)
+        journal = load_journal(session, person_id=person_id)
         repository.lock_person(session, person_id=journal.person_id)
         if not journal.logs or journal.logs[-1][1].date >= checkin.date:
             raise ProgramError(
@@ -365,6 +374,7 @@ def resume(
     day: date,
     now: datetime,
     wording: str = PARAPHRASE_WORDING,
+    person_id: int | None = None,
 ) -> screening.ScreeningResult:
     """Screen again after a pause; training resumes only when the screening says `proceed`
     (a clinician's clearance of "see a clinician" flags counts, CLINICAL.md)."""
@@ -372,7 +382,7 @@ def resume(
     if result.verdict is not screening.Verdict.PROCEED:
         raise PlanBlockedError(result.message)
     with store.transaction() as session:
-        journal = load_journal(session)
+        journal = load_journal(session, person_id=person_id)
         repository.lock_person(session, person_id=journal.person_id)
         repository.add_screening(
             session,

@@ -31,7 +31,14 @@ ALL_SETS_REMOVED = "Every set was removed in a correction."
 
 
 def change_set(
-    store: Store, *, day: date, exercise: str, number: int, logged: SetLog, now: datetime
+    store: Store,
+    *,
+    day: date,
+    exercise: str,
+    number: int,
+    logged: SetLog,
+    now: datetime,
+    person_id: int | None = None,
 ) -> list[Decision]:
     """Correct the `number`-th set (from 1) of an exercise in the session logged on `day`."""
 
@@ -46,11 +53,17 @@ def change_set(
             kind=RevisionKind.SET_CHANGED, day=day, summary=summary, before=before, after=after
         )
 
-    return _correct(store, day, now, edit)
+    return _correct(store, day, now, edit, person_id)
 
 
 def remove_set(
-    store: Store, *, day: date, exercise: str, number: int, now: datetime
+    store: Store,
+    *,
+    day: date,
+    exercise: str,
+    number: int,
+    now: datetime,
+    person_id: int | None = None,
 ) -> list[Decision]:
     """Remove the `number`-th set (from 1) of an exercise from the session logged on `day`; an
     exercise left with no sets is recorded as skipped, with the reason that it was removed."""
@@ -66,10 +79,12 @@ def remove_set(
             before=old.model_dump(mode="json"),
         )
 
-    return _correct(store, day, now, edit)
+    return _correct(store, day, now, edit, person_id)
 
 
-def replace_session(store: Store, *, log: SessionLog, now: datetime) -> list[Decision]:
+def replace_session(
+    store: Store, *, log: SessionLog, now: datetime, person_id: int | None = None
+) -> list[Decision]:
     """Log a day's session again (`backchain log --replace`), keeping its morning check-in."""
 
     def edit(old: SessionLog) -> tuple[SessionLog, Revision]:
@@ -82,14 +97,14 @@ def replace_session(store: Store, *, log: SessionLog, now: datetime) -> list[Dec
             after=log.model_dump(mode="json"),
         )
 
-    return _correct(store, log.date, now, edit)
+    return _correct(store, log.date, now, edit, person_id)
 
 
-def remove_session(store: Store, *, day: date, now: datetime) -> None:
+def remove_session(store: Store, *, day: date, now: datetime, person_id: int | None = None) -> None:
     """Remove the session logged on `day`, with its check-in and decisions; the sessions after it
     are decided again without it."""
     with store.transaction() as session:
-        journal = load_journal(session)
+        journal = load_journal(session, person_id=person_id)
         repository.lock_person(session, person_id=journal.person_id)
         log_id, log = _logged(journal, day)
         sets = sum(len(e.sets) for e in log.exercises)
@@ -106,7 +121,7 @@ def remove_session(store: Store, *, day: date, now: datetime) -> None:
         repository.add_revision(
             session, person_id=journal.person_id, made_at=now, revision=revision
         )
-        replay(session, from_day=day)
+        replay(session, from_day=day, person_id=journal.person_id)
 
 
 def _correct(
@@ -114,10 +129,11 @@ def _correct(
     day: date,
     now: datetime,
     edit: Callable[[SessionLog], tuple[SessionLog, Revision]],
+    person_id: int | None,
 ) -> list[Decision]:
     """Apply `edit` to the session logged on `day`, record it, and decide again from there."""
     with store.transaction() as session:
-        journal = load_journal(session)
+        journal = load_journal(session, person_id=person_id)
         repository.lock_person(session, person_id=journal.person_id)
         log_id, log = _logged(journal, day)
         corrected, revision = edit(log)
@@ -128,14 +144,14 @@ def _correct(
         repository.add_revision(
             session, person_id=journal.person_id, made_at=now, revision=revision
         )
-        decided = replay(session, from_day=day)
+        decided = replay(session, from_day=day, person_id=journal.person_id)
         return decided.get(log_id, [])
 
 
-def replay(session: Session, *, from_day: date) -> dict[int, list[Decision]]:
+def replay(session: Session, *, from_day: date, person_id: int) -> dict[int, list[Decision]]:
     """Decide again every session logged on or after `from_day`, in date order, each from the
     decisions that came before it; returns the new decisions by log id."""
-    journal = load_journal(session)
+    journal = load_journal(session, person_id=person_id)
     records = list(journal.decisions)
     decided: dict[int, list[Decision]] = {}
     for index, (log_id, log) in enumerate(journal.logs):

@@ -33,17 +33,19 @@ __all__ = [
 NOT_REACHED = "Not reached: the session was finished before it."
 
 
-def draft(store: Store, *, day: date) -> SessionDraft:
+def draft(store: Store, *, day: date, person_id: int | None = None) -> SessionDraft:
     """The session in progress on this day; empty when nothing is logged yet."""
     with store.read() as session:
-        journal = load_journal(session)
+        journal = load_journal(session, person_id=person_id)
         found = stored_drafts.draft(session, person_id=journal.person_id, day=day)
     return found if found is not None else SessionDraft(date=day)
 
 
-def _open(session: Session, day: date, exercise: str) -> tuple[Journal, Prescription]:
+def _open(
+    session: Session, day: date, exercise: str, person_id: int | None
+) -> tuple[Journal, Prescription]:
     """The journal, after checking the day is still open and the exercise is in its session."""
-    journal = load_journal(session)
+    journal = load_journal(session, person_id=person_id)
     repository.lock_person(session, person_id=journal.person_id)
     if journal.pause is not None:
         raise ProgramError(f"Training is paused. {journal.pause.reason}")
@@ -64,10 +66,18 @@ def _prescription(session: Session, journal: Journal, day: date, exercise: str) 
     return found
 
 
-def add_set(store: Store, *, day: date, exercise: str, logged: SetLog, now: datetime) -> None:
+def add_set(
+    store: Store,
+    *,
+    day: date,
+    exercise: str,
+    logged: SetLog,
+    now: datetime,
+    person_id: int | None = None,
+) -> None:
     """Save one set of the session in progress."""
     with store.transaction() as session:
-        journal, planned = _open(session, day, exercise)
+        journal, planned = _open(session, day, exercise, person_id)
         stored_drafts.add_draft_set(
             session,
             person_id=journal.person_id,
@@ -79,10 +89,18 @@ def add_set(store: Store, *, day: date, exercise: str, logged: SetLog, now: date
         )
 
 
-def change_set(store: Store, *, day: date, exercise: str, number: int, logged: SetLog) -> None:
+def change_set(
+    store: Store,
+    *,
+    day: date,
+    exercise: str,
+    number: int,
+    logged: SetLog,
+    person_id: int | None = None,
+) -> None:
     """Correct the `number`-th set (from 1) of an exercise in the session in progress."""
     with store.transaction() as session:
-        journal, _ = _open(session, day, exercise)
+        journal, _ = _open(session, day, exercise, person_id)
         stored_drafts.replace_draft_set(
             session,
             person_id=journal.person_id,
@@ -93,19 +111,29 @@ def change_set(store: Store, *, day: date, exercise: str, number: int, logged: S
         )
 
 
-def remove_set(store: Store, *, day: date, exercise: str, number: int) -> None:
+def remove_set(
+    store: Store, *, day: date, exercise: str, number: int, person_id: int | None = None
+) -> None:
     """Remove the `number`-th set (from 1) of an exercise from the session in progress."""
     with store.transaction() as session:
-        journal, _ = _open(session, day, exercise)
+        journal, _ = _open(session, day, exercise, person_id)
         stored_drafts.remove_draft_set(
             session, person_id=journal.person_id, day=day, exercise=exercise, number=number
         )
 
 
-def skip(store: Store, *, day: date, exercise: str, reason: str, now: datetime) -> None:
+def skip(
+    store: Store,
+    *,
+    day: date,
+    exercise: str,
+    reason: str,
+    now: datetime,
+    person_id: int | None = None,
+) -> None:
     """Skip an exercise with the person's reason; its sets in progress are dropped."""
     with store.transaction() as session:
-        journal, _ = _open(session, day, exercise)
+        journal, _ = _open(session, day, exercise, person_id)
         stored_drafts.set_draft_skip(
             session,
             person_id=journal.person_id,
@@ -117,13 +145,19 @@ def skip(store: Store, *, day: date, exercise: str, reason: str, now: datetime) 
 
 
 def finish(
-    store: Store, *, day: date, pain_after: int, notes: str, now: datetime
+    store: Store,
+    *,
+    day: date,
+    pain_after: int,
+    notes: str,
+    now: datetime,
+    person_id: int | None = None,
 ) -> tuple[SessionLog, list[Decision]]:
     """Turn the stored draft into the day's log (exercises with no sets and no skip are recorded
     as not reached) and decide what comes next, in one transaction."""
-    prescriptions = to_log(store, day=day).prescriptions
+    prescriptions = to_log(store, day=day, person_id=person_id).prescriptions
     with store.transaction() as session:
-        journal = load_journal(session)
+        journal = load_journal(session, person_id=person_id)
         repository.lock_person(session, person_id=journal.person_id)
         stored = stored_drafts.draft(session, person_id=journal.person_id, day=day)
         log = session_log(stored or SessionDraft(date=day), prescriptions, pain_after, notes)

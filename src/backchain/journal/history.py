@@ -34,18 +34,18 @@ class History:
     program_decisions: tuple[repository.DecisionRecord, ...]  # resumes and kit changes
 
 
-def history(store: Store) -> History:
+def history(store: Store, *, person_id: int | None = None) -> History:
     """Everything stored for the current person; a `StoreError` when no program is stored."""
     with store.read() as session:
-        found = history_in(session)
+        found = history_in(session, person_id=person_id)
     if found is None:
         raise StoreError(NO_PROGRAM)
     return found
 
 
-def history_in(session: Session) -> History | None:
+def history_in(session: Session, *, person_id: int | None = None) -> History | None:
     """`history` in the caller's transaction; None when no program is stored."""
-    journal = find_journal(session)
+    journal = find_journal(session, person_id=person_id)
     if journal is None:
         return None
     person = journal.person_id

@@ -32,7 +32,12 @@ SETTINGS = {
 
 
 def change_settings(
-    store: Store, *, changes: Mapping[str, object], day: date, now: datetime
+    store: Store,
+    *,
+    changes: Mapping[str, object],
+    day: date,
+    now: datetime,
+    person_id: int | None = None,
 ) -> Plan:
     """Apply new settings from `day` on and store the plan made again; returns the plan.
 
@@ -45,7 +50,7 @@ def change_settings(
             f"'{unknown[0]}' cannot be changed here; the settings are {', '.join(SETTINGS)}."
         )
     with store.transaction() as session:
-        journal = load_journal(session)
+        journal = load_journal(session, person_id=person_id)
         repository.lock_person(session, person_id=journal.person_id)
         old = journal.profile
         new = parse_profile({**old.model_dump(mode="json", exclude_none=True), **changes})
@@ -105,7 +110,8 @@ def _words(value: object) -> str:
     return str(value)
 
 
-def delete_everything(store: Store) -> None:
-    """Erase every person's data from this database; the empty database stays usable."""
+def delete_everything(store: Store, *, account_id: int | None = None) -> None:
+    """Erase all the data of the account's people (personal mode: None, the people with no
+    account); the database stays usable."""
     with store.transaction() as session:
-        repository.delete_everything(session)
+        repository.delete_people(session, account_id=account_id)

@@ -30,7 +30,7 @@ RECENT_JOURNALS = 64  # journals kept by the snapshot they were read in: a few p
 
 @dataclass(frozen=True)
 class Journal:
-    """Everything stored about the current person that decisions depend on, loaded in one go."""
+    """Everything stored about one person that decisions depend on, loaded in one go."""
 
     person_id: int
     profile: Profile
@@ -79,9 +79,9 @@ class Journal:
         return last if log_id not in self.checkins and last.date < day else None
 
 
-def load_journal(session: Session) -> Journal:
-    """The current person's journal; a clear error when nobody has started a program yet."""
-    found = find_journal(session)
+def load_journal(session: Session, *, person_id: int | None = None) -> Journal:
+    """The person's journal; a clear error when they have not started a program yet."""
+    found = find_journal(session, person_id=person_id)
     if found is None:
         raise StoreError(NO_PROGRAM)
     return found
@@ -91,20 +91,23 @@ _recent: OrderedDict[Hashable, Journal | None] = OrderedDict()
 _recent_lock = threading.Lock()
 
 
-def find_journal(session: Session) -> Journal | None:
-    """The current person's journal, or None when nobody has started a program yet.
+def find_journal(session: Session, *, person_id: int | None = None) -> Journal | None:
+    """The person's journal, or None when they have not started a program yet.
 
+    `person_id` None means the person of personal mode: the latest one who has no account
+    (`repository.latest_person_id`). Clinic mode always names the person.
     A database that fails raises (`StoreError`, `StoreBusyError`): only an absent program is None.
     In a read transaction whose data was read before (`read_snapshot`), the journal made then.
     """
-    key = read_snapshot(session)
-    if key is None:
-        return _load(session)
+    snapshot = read_snapshot(session)
+    if snapshot is None:
+        return _load(session, person_id)
+    key = (snapshot, person_id)
     with _recent_lock:
         if key in _recent:
             _recent.move_to_end(key)
             return _recent[key]
-    found = _load(session)
+    found = _load(session, person_id)
     with _recent_lock:
         _recent[key] = found
         while len(_recent) > RECENT_JOURNALS:
@@ -112,8 +115,9 @@ def find_journal(session: Session) -> Journal | None:
     return found
 
 
-def _load(session: Session) -> Journal | None:
-    person_id = repository.latest_person_id(session)
+def _load(session: Session, person_id: int | None) -> Journal | None:
+    if person_id is None:
+        person_id = repository.latest_person_id(session)
     plan = None if person_id is None else repository.current_plan(session, person_id=person_id)
     if person_id is None or plan is None:
         return None

@@ -23,6 +23,7 @@ __all__ = [
     "TRANSITION_S",
     "coach_range",
     "describe_dose",
+    "dose_words",
     "estimate_seconds",
     "phase_lengths",
     "phase_of_week",
@@ -163,7 +164,7 @@ def describe_dose(
     """
     name = phase.value.capitalize()
     when = f"{name} phase" if weeks is None else f"{name} phase ({_weeks(phase, weeks)})"
-    return f"{when}: {_dose_words(prescription)}{_dose_why(version, prescription, phase)}."
+    return f"{when}: {dose_words(prescription)}{_dose_why(version, prescription, phase)}."
 
 
 def _dose_why(version: Rung, prescription: Prescription, phase: Phase) -> str:
@@ -194,7 +195,7 @@ def _weeks(phase: Phase, weeks: int) -> str:
     return f"week {first}" if first == last else f"weeks {first}–{last}"
 
 
-def _dose_words(prescription: Prescription) -> str:
+def dose_words(prescription: Prescription) -> str:
     """E.g. "2 sets of 15–20 reps", "3 sets of 15 reps with a 2 s hold", "2 holds of 5–10 s"."""
     side = " each side" if prescription.per_side else ""
     hold, reps = prescription.hold_s, prescription.reps

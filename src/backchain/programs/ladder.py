@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from backchain.exercises import Dosage, Equipment, Exercise
+from backchain.programs.models import Load
 
-__all__ = ["Rung", "fits", "is_loaded", "ladder", "rung", "step"]
+__all__ = ["Rung", "carried_load", "fits", "is_loaded", "ladder", "rung", "step"]
 
 # Floor work needs no kit: a mat is a comfort, and a folded blanket does the same job.
 ALWAYS_AVAILABLE = frozenset({Equipment.NONE, Equipment.MAT})
+WEIGHTS = frozenset({Equipment.DUMBBELLS, Equipment.KETTLEBELL})  # what a load in kg is
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,16 @@ def fits(version: Rung, equipment: Collection[Equipment]) -> bool:
 def is_loaded(version: Rung) -> bool:
     """True when the version is done with an external load (weights or a band) only."""
     return not ALWAYS_AVAILABLE.intersection(version.equipment)
+
+
+def carried_load(load: Load | None, version: Rung) -> Load | None:
+    """The load a version takes: `load` when the version is loaded and takes that kind of load
+    (kg for weights, a band colour for a band), else None."""
+    if load is None or not is_loaded(version):
+        return None
+    kinds = set(version.equipment)
+    takes = Equipment.RESISTANCE_BAND in kinds if load.band is not None else bool(kinds & WEIGHTS)
+    return load if takes else None
 
 
 def step(

@@ -2,16 +2,30 @@
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from backchain.exercises import Dosage, Equipment
 from backchain.outcomes import PainScore
 
 __all__ = [
+    "MAX_CLINICIAN_NAME",
+    "MAX_HOLD_S",
+    "MAX_REPS",
+    "MAX_SETS",
     "Band",
     "CheckIn",
+    "ClinicianName",
     "Compared",
     "Decision",
     "DecisionKind",
@@ -19,6 +33,8 @@ __all__ = [
     "ExerciseLog",
     "ExerciseState",
     "Experience",
+    "FreeText",
+    "HoldRange",
     "Load",
     "Phase",
     "Plan",
@@ -26,11 +42,13 @@ __all__ = [
     "PlannedSession",
     "Prescription",
     "Profile",
+    "RepRange",
     "Revision",
     "RevisionKind",
     "Rpe",
     "SessionDraft",
     "SessionLog",
+    "SetCount",
     "SetLog",
     "Skip",
     "Weekday",
@@ -46,6 +64,35 @@ MIN_DAYS, MAX_DAYS = (
 )  # CLINICAL.md: trials used 2-3 supervised sessions, up to 5 with home sessions
 # NICE NG59 covers people aged 16 and over; the upper bound is a sanity check on the input.
 MIN_AGE, MAX_AGE = 16, 120
+# Sanity bounds on what a set can hold, for a logged set and a clinician's dose alike.
+MAX_REPS = 100  # reps in one set
+MAX_HOLD_S = 600.0  # seconds held in one set: ten minutes
+MAX_SETS = 5  # sets of one exercise in a session
+MAX_CLINICIAN_NAME = 200  # characters: a display name, as the person sees it
+
+_N = TypeVar("_N", int, float)
+
+
+def _in_order(span: tuple[_N, _N]) -> tuple[_N, _N]:
+    if span[0] > span[1]:
+        raise ValueError(f"a range goes from low to high, got {span[0]:g} to {span[1]:g}")
+    return span
+
+
+SetCount = Annotated[int, Field(ge=1, le=MAX_SETS)]
+RepRange = Annotated[
+    tuple[Annotated[int, Field(ge=1, le=MAX_REPS)], Annotated[int, Field(ge=1, le=MAX_REPS)]],
+    AfterValidator(_in_order),
+]
+HoldRange = Annotated[
+    tuple[
+        Annotated[float, Field(gt=0, le=MAX_HOLD_S)], Annotated[float, Field(gt=0, le=MAX_HOLD_S)]
+    ],
+    AfterValidator(_in_order),
+]
+ClinicianName = Annotated[
+    FreeText, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_CLINICIAN_NAME)
+]
 
 
 class _Frozen(BaseModel):
@@ -115,7 +162,7 @@ class Prescription(_Frozen):
 
     exercise: str
     variation: str  # the exercise's own id when it is the main version
-    sets: Annotated[int, Field(ge=1, le=5)]
+    sets: SetCount
     reps: tuple[int, int] | None
     hold_s: tuple[float, float] | None
     rest_s: int
@@ -185,9 +232,9 @@ class Load(_Frozen):
 
 
 class SetLog(_Frozen):
-    reps: Annotated[int, Field(ge=0, le=100)] | None = None
+    reps: Annotated[int, Field(ge=0, le=MAX_REPS)] | None = None
     load: Load | None = None
-    hold_s: Annotated[float, Field(ge=0, le=600)] | None = None
+    hold_s: Annotated[float, Field(ge=0, le=MAX_HOLD_S)] | None = None
     rpe: Rpe
     pain: PainScore  # pain during the set, 0-10
     faults: tuple[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], ...] = ()  # form faults seen
@@ -260,14 +307,7 @@ class DecisionKind(StrEnum):
     PAUSE = "pause"
     RESUME = "resume"  # after a pause, once screening is clear again; never from the engine
     SWITCH = "switch"  # another version after a change of kit; never from the engine
-
-
-class ExerciseState(_Frozen):
-    """Where an exercise stands now: the variation in use and its load, if loaded."""
-
-    exercise: str
-    variation: str
-    load: Load | None = None
+    CHANGE = "change"  # a clinician's change or hold of a prescription; never from the engine
 
 
 class Decision(_Frozen):
@@ -275,6 +315,10 @@ class Decision(_Frozen):
 
     `exercise` is None for a decision about the whole program (pause and see a clinician).
     `variation` and `load` are what the next session uses.
+
+    A clinician's change (kind CHANGE, CLINICAL.md) also says who made it (`by`), the dose they
+    set (`sets`, `reps`, `hold_s`; None keeps the engine's) and whether the exercise is `held`
+    where it is; no other kind carries these.
     """
 
     exercise: str | None
@@ -282,6 +326,68 @@ class Decision(_Frozen):
     reason: str
     variation: str | None = None
     load: Load | None = None
+    by: ClinicianName | None = None
+    sets: SetCount | None = None
+    reps: RepRange | None = None
+    hold_s: HoldRange | None = None
+    held: bool = False
+
+    @model_validator(mode="after")
+    def _change_fields(self) -> Self:
+        if self.kind is DecisionKind.CHANGE:
+            if self.exercise is None or self.by is None:
+                raise ValueError("a clinician's change names the exercise and who made it (by)")
+        elif self.by is not None or self.held or self.dose:
+            raise ValueError("only a clinician's change (kind change) has by, a dose or a hold")
+        return self
+
+    @property
+    def dose(self) -> dict[str, object]:
+        """The clinician's dose, as Prescription fields: only the parts they set."""
+        return _dose(self.sets, self.reps, self.hold_s)
+
+
+def _dose(
+    sets: int | None, reps: tuple[int, int] | None, hold_s: tuple[float, float] | None
+) -> dict[str, object]:
+    parts = {"sets": sets, "reps": reps, "hold_s": hold_s}
+    return {name: value for name, value in parts.items() if value is not None}
+
+
+class ExerciseState(_Frozen):
+    """Where an exercise stands now: the variation in use and its load, if loaded.
+
+    `change` is the clinician's change in force, if any: who made it and why. `sets`, `reps` and
+    `hold_s` are the dose it set, kept while the variation stays the one it was set for.
+    """
+
+    exercise: str
+    variation: str
+    load: Load | None = None
+    sets: SetCount | None = None
+    reps: RepRange | None = None
+    hold_s: HoldRange | None = None
+    change: Decision | None = None
+
+    @model_validator(mode="after")
+    def _change_is_a_change(self) -> Self:
+        if self.change is not None and self.change.kind is not DecisionKind.CHANGE:
+            raise ValueError("an exercise's change in force is a clinician's change")
+        return self
+
+    @property
+    def held_by(self) -> str | None:
+        """The clinician holding the exercise where it is, if one is: then it never progresses."""
+        return self.change.by if self.change is not None and self.change.held else None
+
+    @property
+    def held(self) -> bool:
+        return self.held_by is not None
+
+    @property
+    def dose(self) -> dict[str, object]:
+        """The clinician's dose in force, as Prescription fields: only the parts they set."""
+        return _dose(self.sets, self.reps, self.hold_s)
 
 
 class RevisionKind(StrEnum):

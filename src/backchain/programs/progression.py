@@ -2,7 +2,8 @@
 
 Pure functions on typed values. The rules come from CLINICAL.md: the pain monitoring model
 (Silbernagel et al. 2007) and double progression. Per exercise the rules are tried in order
-and the first that applies decides; a whole-program pause comes before all of them.
+and the first that applies decides; a whole-program pause comes before all of them. A clinician's
+hold stops every step up, and only that: the safety rules before it still apply.
 """
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -11,7 +12,7 @@ from typing import Literal
 
 from backchain.errors import ProgramError
 from backchain.exercises import Catalogue, Equipment, Exercise
-from backchain.programs.ladder import Rung, is_loaded, rung, step
+from backchain.programs.ladder import Rung, carried_load, is_loaded, rung, step
 from backchain.programs.models import (
     Band,
     CheckIn,
@@ -55,7 +56,6 @@ HEAVIEST_KG = 200.0  # kg: the most a Load accepts
 
 Direction = Literal[-1, 1]
 
-_WEIGHTS = frozenset({Equipment.DUMBBELLS, Equipment.KETTLEBELL})
 _RED_FLAG_REASON = (
     "You reported a new warning sign, so please stop training for now. "
     "Please get checked by a clinician before training again, today if it is one of the urgent signs."
@@ -85,6 +85,7 @@ class _Case:
     session: SessionLog
     checkin: CheckIn | None
     equipment: Collection[Equipment]
+    held_by: str | None  # the clinician holding the exercise where it is, if one is
 
 
 def decide_session(
@@ -178,7 +179,8 @@ def _decide_exercise(
         if known_load is not None
         else _heaviest(s.load for s in log.sets if s.load is not None)
     )
-    case = _Case(exercise, prescription, version, load, log, session, checkin, equipment)
+    held_by = state.held_by if state is not None else None
+    case = _Case(exercise, prescription, version, load, log, session, checkin, equipment, held_by)
     for rule in _RULES:
         decision = rule(case)
         if decision is not None:
@@ -260,6 +262,14 @@ def _painful_session(case: _Case) -> Decision | None:
     return _same(case, DecisionKind.REPEAT, reason)
 
 
+def _held(case: _Case) -> Decision | None:
+    """A clinician's hold (CLINICAL.md): never a step up while it stands; the same again."""
+    if case.held_by is None:
+        return None
+    reason = f"Held at this level by {case.held_by}: the same again until they change it."
+    return _same(case, DecisionKind.REPEAT, reason)
+
+
 def _progress(case: _Case) -> Decision | None:
     """Double progression, only with a good next morning; never while progression is blocked."""
     if not meets_progression(case.prescription, case.log):
@@ -303,6 +313,7 @@ _RULES: tuple[Callable[[_Case], Decision | None], ...] = (
     _short_set,
     _worse_next_morning,
     _painful_session,
+    _held,
     _progress,
     _acceptable_pain,
 )
@@ -357,14 +368,14 @@ def _regress(case: _Case, why: str) -> Decision | None:
     if easier is None:
         return None
     reason = f"{why} Next time, the easier version: {easier.name.lower()}."
-    return _moved(case, DecisionKind.REGRESS, reason, easier, _carried(case.load, easier))
+    return _moved(case, DecisionKind.REGRESS, reason, easier, carried_load(case.load, easier))
 
 
 def _harder(case: _Case, why: str) -> Decision | None:
     harder = step(case.exercise, case.version.id, 1, case.equipment)
     if harder is None:
         return None
-    load = _carried(case.load, harder)
+    load = carried_load(case.load, harder)
     start = " Start with a light load." if is_loaded(harder) and load is None else ""
     reason = f"{why} Next time, the harder version: {harder.name.lower()}.{start}"
     return _moved(case, DecisionKind.PROGRESS, reason, harder, load)
@@ -403,15 +414,6 @@ def _smaller_range(case: _Case, why: str) -> Decision:
     easiest = "the easiest version and lightest load" if loaded else "the easiest version"
     reason = f"{why} This is already {easiest}, so next time use a smaller range of movement and aim for {low_end}."
     return _same(case, DecisionKind.REPEAT if loaded else DecisionKind.REDUCE, reason)
-
-
-def _carried(load: Load | None, version: Rung) -> Load | None:
-    """The load moves to another version only when that version takes the same kind of load."""
-    if load is None or not is_loaded(version):
-        return None
-    kinds = set(version.equipment)
-    takes = Equipment.RESISTANCE_BAND in kinds if load.band is not None else bool(kinds & _WEIGHTS)
-    return load if takes else None
 
 
 def _kg_step(version: Rung) -> tuple[float, float]:

@@ -4,7 +4,7 @@ An adapter around the domain: it imports `programs`, `screening` and `outcomes`;
 import it.
 """
 
-from backchain.store import repository, secrets
+from backchain.store import care, repository, secrets
 from backchain.store.database import DATABASE_URL_VAR, Store, database_url, open_store
 from backchain.store.repository import DecisionRecord
 from backchain.store.transfer import EXPORT_FORMAT, EXPORT_VERSION, export_data, import_data
@@ -15,6 +15,7 @@ __all__ = [
     "EXPORT_VERSION",
     "DecisionRecord",
     "Store",
+    "care",
     "database_url",
     "export_data",
     "import_data",

@@ -370,7 +370,7 @@ def decision_row(
     batch: int,
     position: int,
 ) -> DecisionRow:
-    load = decision.load
+    load, reps, hold = decision.load, decision.reps, decision.hold_s
     return DecisionRow(
         person_id=person_id,
         session_log_id=log_id,
@@ -383,6 +383,13 @@ def decision_row(
         variation=decision.variation,
         load_kg=None if load is None else load.kg,
         load_band=None if load is None or load.band is None else load.band.value,
+        by=decision.by,
+        sets=decision.sets,
+        reps_low=None if reps is None else reps[0],
+        reps_high=None if reps is None else reps[1],
+        hold_low=None if hold is None else hold[0],
+        hold_high=None if hold is None else hold[1],
+        held=decision.held,
     )
 
 
@@ -395,6 +402,11 @@ def decision_of(values: DecisionValues) -> Decision:
             "reason": values.reason,
             "variation": values.variation,
             "load": _load(values.load_kg, values.load_band),
+            "by": values.by,
+            "sets": values.sets,
+            "reps": _span(values.reps_low, values.reps_high),
+            "hold_s": _span(values.hold_low, values.hold_high),
+            "held": values.held,
         }
     )
 

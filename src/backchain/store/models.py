@@ -7,7 +7,17 @@ child row carries a `position` so sequences come back in the order they were sav
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Dialect, Double, ForeignKey, Index, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Dialect,
+    Double,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -84,11 +94,15 @@ def _log_fk() -> Mapped[int]:
 
 
 class PersonRow(Base):
+    """A person's program data. In clinic mode it belongs to an account; in personal mode it
+    has none (a personal database moved to clinic mode gives its people to the first person)."""
+
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime]
     profile: Mapped[dict[str, Any]] = mapped_column(JSON)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
 
 
 class ScreeningRow(Base):
@@ -286,6 +300,14 @@ class DecisionRow(Base):
     variation: Mapped[str | None]
     load_kg: Mapped[float | None]
     load_band: Mapped[str | None]
+    # A clinician's change (kind "change") only: who made it, the dose they set, and a hold.
+    by: Mapped[str | None]
+    sets: Mapped[int | None]
+    reps_low: Mapped[int | None]
+    reps_high: Mapped[int | None]
+    hold_low: Mapped[float | None]
+    hold_high: Mapped[float | None]
+    held: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class DraftRow(Base):

@@ -114,6 +114,13 @@ class DecisionValues(NamedTuple):
     variation: str | None
     load_kg: float | None
     load_band: str | None
+    by: str | None
+    sets: int | None
+    reps_low: int | None
+    reps_high: int | None
+    hold_low: float | None
+    hold_high: float | None
+    held: bool
 
 
 def _columns(row: type[Any], names: Iterable[str]) -> tuple[Any, ...]:

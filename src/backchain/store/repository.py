@@ -39,7 +39,6 @@ from backchain.store.mapping import (
     plan_row,
 )
 from backchain.store.models import (
-    Base,
     CheckInRow,
     DecisionRow,
     PersonRow,
@@ -72,6 +71,7 @@ from backchain.store.queries import (
 )
 
 __all__ = [
+    "NOBODY",
     "DecisionRecord",
     "QuestionnaireRecord",
     "RevisionRecord",
@@ -86,13 +86,14 @@ __all__ = [
     "checkins",
     "current_plan",
     "decisions",
-    "delete_everything",
+    "delete_people",
     "delete_session_log",
     "get_profile",
     "has_plan",
     "latest_person_id",
     "latest_screening",
     "lock_person",
+    "owned_by",
     "questionnaire_records",
     "questionnaires",
     "replace_decisions",
@@ -148,8 +149,12 @@ class RevisionRecord:
     revision: Revision
 
 
-def add_person(session: Session, *, profile: Profile, created_at: datetime) -> int:
-    row = PersonRow(created_at=created_at, profile=profile.model_dump(mode="json"))
+def add_person(
+    session: Session, *, profile: Profile, created_at: datetime, account_id: int | None = None
+) -> int:
+    row = PersonRow(
+        created_at=created_at, profile=profile.model_dump(mode="json"), account_id=account_id
+    )
     session.add(row)
     session.flush()
     return row.id
@@ -169,9 +174,14 @@ def update_profile(session: Session, *, person_id: int, profile: Profile) -> Non
     session.flush()
 
 
-def latest_person_id(session: Session) -> int | None:
-    """The person created last; Backchain is local-first, so usually the only one."""
-    return session.scalar(select(func.max(PersonRow.id)))
+# An id no person has: the data of a clinic account that has not started a program yet.
+NOBODY = 0
+
+
+def latest_person_id(session: Session, *, account_id: int | None = None) -> int | None:
+    """The account's person created last (a new program makes a new one). With no account: the
+    person of personal mode, who has none; clinic mode always names the account."""
+    return session.scalar(select(func.max(PersonRow.id)).where(owned_by(account_id)))
 
 
 def get_profile(session: Session, *, person_id: int) -> Profile:
@@ -468,8 +478,15 @@ def revisions(session: Session, *, person_id: int) -> list[RevisionRecord]:
     ]
 
 
-def delete_everything(session: Session) -> None:
-    """Every row of every table, children first; the schema stays."""
-    for table in reversed(Base.metadata.sorted_tables):
-        session.execute(table.delete())
+def owned_by(account_id: int | None) -> Any:
+    """The people of an account; with None, the people of personal mode (who have none)."""
+    return (
+        PersonRow.account_id.is_(None) if account_id is None else PersonRow.account_id == account_id
+    )
+
+
+def delete_people(session: Session, *, account_id: int | None = None) -> None:
+    """Every person of the account (personal mode: with no account) and all their data; the
+    database's own rows (its secret, clinic accounts) and the schema stay."""
+    session.execute(delete(PersonRow).where(owned_by(account_id)))  # the rest cascades
     session.expunge_all()

@@ -1,4 +1,4 @@
-"""The export file's schema, version 3: everything stored, nested by person, without database ids.
+"""The export file's schema, version 4: everything stored, nested by person, without database ids.
 
 Entries extend the domain models, so an imported file passes the same validation as a value
 typed in by the person (a pain of 11 is refused here as it is at the keyboard).
@@ -46,8 +46,10 @@ __all__ = [
 
 EXPORT_FORMAT = "backchain-export"
 # 2: sets carry their form faults. 3: sessions in progress, corrections and settings changes,
-# and the wording questionnaires were answered in. Earlier versions still import.
-EXPORT_VERSION = 3
+# and the wording questionnaires were answered in. 4: a clinician's changes of a prescription
+# (decisions of kind "change", with who made them, their dose and hold). Earlier versions still
+# import.
+EXPORT_VERSION = 4
 Index = Annotated[int, Field(ge=0)]
 
 
@@ -140,5 +142,5 @@ class PersonEntry(_Entry):
 
 class ExportFile(_Entry):
     format: Literal["backchain-export"]
-    version: Literal[1, 2, 3]
+    version: Literal[1, 2, 3, 4]
     people: list[PersonEntry]

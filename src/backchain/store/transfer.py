@@ -31,7 +31,6 @@ from backchain.store.mapping import (
     plan_row,
 )
 from backchain.store.models import (
-    Base,
     CheckInRow,
     DecisionRow,
     PersonRow,
@@ -61,9 +60,12 @@ __all__ = ["EXPORT_FORMAT", "EXPORT_VERSION", "export_data", "import_data", "par
 _Domain = TypeVar("_Domain", bound=BaseModel)
 
 
-def export_data(session: Session) -> dict[str, Any]:
-    """Every person with all their data, as plain JSON values (dates as ISO strings)."""
-    people = session.scalars(select(PersonRow).order_by(PersonRow.id))
+def export_data(session: Session, *, account_id: int | None = None) -> dict[str, Any]:
+    """Every person of the account (personal mode: None) with all their data, as plain JSON
+    values (dates as ISO strings)."""
+    people = session.scalars(
+        select(PersonRow).where(repository.owned_by(account_id)).order_by(PersonRow.id)
+    )
     document = ExportFile(
         format=EXPORT_FORMAT,
         version=EXPORT_VERSION,
@@ -197,12 +199,16 @@ def _refused(problem: str) -> ImportRefusedError:
     return ImportRefusedError(f"Cannot import: {problem}; nothing was changed.")
 
 
-def import_data(session: Session, data: object, *, replace: bool = False) -> None:
-    """Store an exported document; refused (changing nothing) when it is invalid or the
-    database already holds people, unless `replace` is set, which deletes them first."""
+def import_data(
+    session: Session, data: object, *, replace: bool = False, account_id: int | None = None
+) -> None:
+    """Store an exported document as the account's people (personal mode: None); refused
+    (changing nothing) when it is invalid or the account already has people, unless `replace`
+    is set, which deletes them first. Nobody else's data is touched."""
     document = _validated(data)
     check_exercises(document)
-    people = session.scalar(select(func.count()).select_from(PersonRow)) or 0
+    owner = repository.owned_by(account_id)
+    people = session.scalar(select(func.count()).select_from(PersonRow).where(owner)) or 0
     if people and not replace:
         raise ImportRefusedError(
             f"Cannot import: the database already holds {people} "
@@ -210,11 +216,9 @@ def import_data(session: Session, data: object, *, replace: bool = False) -> Non
             "them (export them first to keep a copy). Nothing was changed."
         )
     if people:
-        for table in reversed(Base.metadata.sorted_tables):
-            session.execute(table.delete())
-        session.expunge_all()
+        repository.delete_people(session, account_id=account_id)
     for person in document.people:
-        _import_person(session, person)
+        _import_person(session, person, account_id)
     session.flush()
 
 
@@ -257,8 +261,12 @@ def _where(detail: ErrorDetails) -> str:
     return f"{path}: " if path else ""
 
 
-def _import_person(session: Session, entry: PersonEntry) -> None:
-    person = PersonRow(created_at=entry.created_at, profile=entry.profile.model_dump(mode="json"))
+def _import_person(session: Session, entry: PersonEntry, account_id: int | None) -> None:
+    person = PersonRow(
+        created_at=entry.created_at,
+        profile=entry.profile.model_dump(mode="json"),
+        account_id=account_id,
+    )
     session.add(person)
     session.flush()
     session.add_all(

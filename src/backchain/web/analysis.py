@@ -40,6 +40,7 @@ from backchain.motion.native_logs import hidden_native_logs
 from backchain.motion.pipeline import extract
 from backchain.motion.video import probe, probe_duration
 from backchain.web.analysis_folders import ServerFolder, analysis_parent, remove_abandoned
+from backchain.web.deps import OwnerDep
 from backchain.web.errors import NotFoundError
 from backchain.web.templating import templates
 
@@ -91,6 +92,7 @@ class AnalysisJob:
     exercise: str
     folder: Path
     duration_s: float
+    owner: int | None = None  # the clinic account that uploaded it; None in personal mode
     stage: str = "Finding poses"
     done_s: float = 0.0
     report: AnalysisReport | None = None
@@ -222,9 +224,10 @@ JobsDep = Annotated[JobRegistry, Depends(get_jobs)]
 CatalogueDep = Annotated[Catalogue, Depends(load_catalogue)]
 
 
-def get_job(job_id: str, jobs: JobsDep) -> AnalysisJob:
+def get_job(job_id: str, jobs: JobsDep, owner: OwnerDep) -> AnalysisJob:
+    """The job, only for the account that uploaded it: anyone else's is "not found"."""
     job = jobs.get(job_id)
-    if job is None:
+    if job is None or job.owner != owner:
         raise NotFoundError(
             title="Analysis not found",
             detail="This analysis is gone (results last until Backchain restarts); upload the video again.",
@@ -254,7 +257,7 @@ def analyze_page(
 
 @router.post("", response_model=None)
 async def upload(
-    request: Request, jobs: JobsDep, catalogue: CatalogueDep, exercise: str = ""
+    request: Request, jobs: JobsDep, catalogue: CatalogueDep, owner: OwnerDep, exercise: str = ""
 ) -> HTMLResponse | PlainTextResponse:
     """The video as the raw request body (analyze.js sends it so); answers the progress fragment,
     or a one-line message for the form with nothing stored."""
@@ -266,7 +269,7 @@ async def upload(
         headers = {"Retry-After": str(BUSY_RETRY_S)}
         return PlainTextResponse(BUSY_MESSAGE, HTTPStatus.SERVICE_UNAVAILABLE, headers)
     try:
-        job = await _receive(request, jobs, exercise)
+        job = await _receive(request, jobs, exercise, owner)
         jobs.start(job)  # the job gives the slot back when it is over
     except BaseException as error:
         jobs.release()
@@ -305,7 +308,9 @@ def _check_request(request: Request, catalogue: Catalogue, exercise: str) -> Non
         raise UploadRejected("Choose the exercise in the video.") from None
 
 
-async def _receive(request: Request, jobs: JobRegistry, exercise: str) -> AnalysisJob:
+async def _receive(
+    request: Request, jobs: JobRegistry, exercise: str, owner: int | None
+) -> AnalysisJob:
     """Save the body in a new job folder and check it is a video short enough to analyse;
     UploadRejected, with the folder deleted, when it is not."""
     job_id, folder = jobs.new_folder()
@@ -325,7 +330,7 @@ async def _receive(request: Request, jobs: JobRegistry, exercise: str) -> Analys
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return AnalysisJob(job_id, exercise, folder, info.duration_s)
+    return AnalysisJob(job_id, exercise, folder, info.duration_s, owner)
 
 
 async def _save(request: Request, path: Path) -> None:

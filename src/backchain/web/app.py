@@ -14,8 +14,10 @@ from backchain.errors import BackchainError
 from backchain.store import open_store
 from backchain.store.secrets import signing_secret
 from backchain.web import (
+    accounts,
     analysis,
     calendar,
+    clinic,
     coach,
     demos,
     exercises,
@@ -29,6 +31,7 @@ from backchain.web import (
     session,
     settings,
 )
+from backchain.web.auth import require_account
 from backchain.web.errors import EXCEPTION_HANDLERS
 from backchain.web.security import Guard, Signers, check_form_token
 
@@ -68,8 +71,9 @@ def create_app(store_url: str | None = None, config: Config | None = None) -> Fa
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        # Every route that changes data wants the form token; see `security`.
-        dependencies=[Depends(check_form_token)],
+        # Every route that changes data wants the form token (`security`); in clinic mode every
+        # route wants a signed-in account of the role its address is for (`auth`).
+        dependencies=[Depends(check_form_token), Depends(require_account)],
     )
     app.add_middleware(Guard, config=config)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -87,6 +91,8 @@ def create_app(store_url: str | None = None, config: Config | None = None) -> Fa
     app.include_router(questionnaires.router)
     app.include_router(history.router)
     app.include_router(settings.router)
+    app.include_router(accounts.router)
+    app.include_router(clinic.router)
     app.add_api_route("/healthz", _health)
     return app
 

@@ -20,7 +20,7 @@ from backchain.outcomes.models import PARAPHRASE_WORDING
 from backchain.programs.ladder import rung
 from backchain.programs.models import ExerciseLog, SetLog
 from backchain.store import repository
-from backchain.web.deps import StoreDep
+from backchain.web.deps import PersonIdDep, StoreDep
 from backchain.web.errors import NotFoundError
 from backchain.web.plan import load_text as load_label
 from backchain.web.session import decision_rows
@@ -48,11 +48,11 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def get_history(store: StoreDep) -> History:
+def get_history(store: StoreDep, person: PersonIdDep) -> History:
     """Everything stored, read once for the request in a transaction of its own (ended before a
     correction writes); only an absent program is "No program yet"."""
     with store.read() as session:
-        found = history_in(session)
+        found = history_in(session, person_id=person)
     if found is None:
         raise NotFoundError(
             title="No program yet",
@@ -211,6 +211,7 @@ def edit(
     form: FormDep,
     store: StoreDep,
     found: HistoryDep,
+    person: PersonIdDep,
 ) -> Response:
     """Correct a logged set; the decisions from this session on are made again."""
     entry, _ = _logged_set(found, day, exercise, k)
@@ -219,7 +220,13 @@ def edit(
         return _render_edit(request, day, entry, k, values, errors)
     try:
         corrections.change_set(
-            store, day=day, exercise=exercise, number=k, logged=the_set, now=_now()
+            store,
+            day=day,
+            exercise=exercise,
+            number=k,
+            logged=the_set,
+            now=_now(),
+            person_id=person,
         )
     except BackchainError as error:
         return _render_edit(request, day, entry, k, values, {"reps": str(error)})
@@ -228,21 +235,28 @@ def edit(
 
 @router.post("/{day}/{exercise}/{k}/delete")
 def delete_set(
-    day: date, exercise: str, k: int, store: StoreDep, found: HistoryDep
+    day: date, exercise: str, k: int, store: StoreDep, found: HistoryDep, person: PersonIdDep
 ) -> RedirectResponse:
     _logged_set(found, day, exercise, k)
-    corrections.remove_set(store, day=day, exercise=exercise, number=k, now=_now())
+    corrections.remove_set(
+        store, day=day, exercise=exercise, number=k, now=_now(), person_id=person
+    )
     return RedirectResponse(f"/history/{day.isoformat()}#decisions", status_code=303)
 
 
 @router.post("/{day}/delete", response_class=HTMLResponse)
 def delete_session(
-    request: Request, day: date, form: FormDep, store: StoreDep, found: HistoryDep
+    request: Request,
+    day: date,
+    form: FormDep,
+    store: StoreDep,
+    found: HistoryDep,
+    person: PersonIdDep,
 ) -> Response:
     """Remove a whole session, once the person has ticked the confirmation."""
     _session(found, day)
     if form.get("confirm") != CONFIRM_REMOVE:
         error = "Tick the box to confirm that this whole session should be removed."
         return _render_session(request, found, day, remove_error=error)
-    corrections.remove_session(store, day=day, now=_now())
+    corrections.remove_session(store, day=day, now=_now(), person_id=person)
     return RedirectResponse("/history", status_code=303)

@@ -22,7 +22,7 @@ from backchain.store import drafts as stored_drafts
 from backchain.store import repository
 from backchain.web import forms
 from backchain.web.clearance import ClearanceForm, clearance_form, read_clearance
-from backchain.web.deps import JournalDep, SessionDep, StoreDep
+from backchain.web.deps import JournalDep, PersonIdDep, SessionDep, StoreDep
 from backchain.web.formatting import label
 from backchain.web.learn import lesson_card
 from backchain.web.onboarding import (
@@ -32,7 +32,7 @@ from backchain.web.onboarding import (
     startback_from_form,
     today_and_now,
 )
-from backchain.web.plan import load_text, rows, version_name
+from backchain.web.plan import clinician_changes, load_text, rows, version_name
 from backchain.web.questionnaires import (
     WORDING_CHANGED,
     WORDING_FIELD,
@@ -87,10 +87,12 @@ def _disability_scores(session: Session, person_id: int) -> list[tuple[date, Sco
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep) -> HTMLResponse:
+def home(request: Request, session: SessionDep, person_id: PersonIdDep) -> HTMLResponse:
     """A welcome with a Start link, or today's session with whatever needs doing first."""
     day, _ = today_and_now()
-    state = journal.find_journal(session)  # one load, in the request's one read transaction
+    state = journal.find_journal(
+        session, person_id=person_id
+    )  # one load, in the request's one read transaction
     if state is None:
         return templates.TemplateResponse(request, "home_welcome.html", {})
     scores = _disability_scores(session, state.person_id)
@@ -99,7 +101,7 @@ def home(request: Request, session: SessionDep) -> HTMLResponse:
     retake_due = bool(scores) and (day - scores[-1][0]).days >= RETAKE_AFTER_DAYS
     context = {
         "view": view,
-        "rows": rows(view.prescriptions, view.loads),
+        "rows": rows(view.prescriptions, view.loads, clinician_changes(state)),
         "desk_break": None if view.desk_break is None else rows(view.desk_break.exercises),
         "retake_due": retake_due,
         "last_taken": scores[-1][0] if scores else None,
@@ -161,7 +163,7 @@ def checkin_submit(
                 "new_red_flags": values["new_red_flags"] == "yes",
             }
         )
-        decisions = journal.check_in(store, checkin=checkin)
+        decisions = journal.check_in(store, checkin=checkin, person_id=state.person_id)
     except (ProgramError, ValidationError) as error:
         return _checkin_page(request, values, {}, problem=_calm(error))
     return _checkin_page(request, values, {}, decisions=_decision_rows(decisions))
@@ -206,7 +208,7 @@ def screen_submit(request: Request, form: FormDep, store: StoreDep, state: Journ
     if errors:
         return _screen_page(request, {**typed, **typed_items}, errors)
     answers = {"red_flags": flags, "startback": items, "age": state.profile.age}
-    return _resume(request, store, answers, wording.name, clearance=None)
+    return _resume(request, store, state, answers, wording.name, clearance=None)
 
 
 @router.post("/checkin/screen/clearance", response_class=HTMLResponse)
@@ -227,18 +229,19 @@ def screen_clearance(
     day = today_and_now()[0]
     raised = screening.raised_flags(parsed.red_flags, age=parsed.age)
     if not raised:  # nothing to clear
-        return _resume(request, store, answers, wording, clearance=None)
+        return _resume(request, store, state, answers, wording, clearance=None)
     if clearance_form(raised, day) is None:  # an urgent sign is never cleared here
         return _paused(request, answers, None)
     clearance, shown = read_clearance(form, raised, day)
     if clearance is None:
         return _paused(request, answers, shown)
-    return _resume(request, store, answers, wording, clearance=clearance)
+    return _resume(request, store, state, answers, wording, clearance=clearance)
 
 
 def _resume(
     request: Request,
     store: StoreDep,
+    state: journal.Journal,
     answers: dict[str, object],
     wording: str,
     *,
@@ -248,7 +251,9 @@ def _resume(
     day, now = today_and_now()
     full = answers if clearance is None else {**answers, "clearance": clearance}
     try:
-        result = journal.resume(store, answers=full, day=day, now=now, wording=wording)
+        result = journal.resume(
+            store, answers=full, day=day, now=now, wording=wording, person_id=state.person_id
+        )
     except PlanBlockedError:
         parsed = screening.parse_answers(answers)
         raised = screening.raised_flags(parsed.red_flags, age=parsed.age)

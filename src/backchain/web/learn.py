@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from backchain import journal
 from backchain.learn import Lesson, LessonError, Lessons, lesson_for, load_lessons, opens_on
-from backchain.web.deps import StoreDep
+from backchain.web.deps import PersonIdDep, StoreDep
 from backchain.web.errors import NotFoundError
 from backchain.web.templating import templates
 
@@ -45,15 +45,15 @@ def get_lesson(lesson_id: str, lessons: LessonsDep) -> Lesson:
 LessonDep = Annotated[Lesson, Depends(get_lesson)]
 
 
-def plan_start(session: Session) -> date | None:
-    """The first day of the current plan, or None when no program is stored yet."""
-    found = journal.find_journal(session)
+def plan_start(session: Session, person: int | None = None) -> date | None:
+    """The first day of the person's plan, or None when no program is stored yet."""
+    found = journal.find_journal(session, person_id=person)
     return None if found is None else found.plan.start
 
 
-def get_plan_start(store: StoreDep) -> date | None:
+def get_plan_start(store: StoreDep, person: PersonIdDep) -> date | None:
     with store.read() as session:
-        return plan_start(session)
+        return plan_start(session, person)
 
 
 PlanStartDep = Annotated[date | None, Depends(get_plan_start)]

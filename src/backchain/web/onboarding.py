@@ -31,7 +31,7 @@ from backchain.screening.startback import (
 from backchain.store import repository
 from backchain.web import forms
 from backchain.web.clearance import ClearanceForm, clearance_form, read_clearance
-from backchain.web.deps import SessionDep, StoreDep
+from backchain.web.deps import OwnerDep, SessionDep, StoreDep
 from backchain.web.formatting import label
 from backchain.web.questionnaires import (
     DISABILITY,
@@ -160,16 +160,18 @@ def _step(request: Request, template: str, state: Carried, **context: Any) -> HT
 # -- step 1: profile -----------------------------------------------------------------------
 
 
-def has_program(session: Session) -> bool:
-    """True once a program is stored for the current person."""
-    person = repository.latest_person_id(session)
+def has_program(session: Session, owner: int | None) -> bool:
+    """True once a program is stored for the account's person (personal mode: None)."""
+    person = repository.latest_person_id(session, account_id=owner)
     return person is not None and repository.has_plan(session, person_id=person)
 
 
 @router.get("", response_class=HTMLResponse)
-def start(request: Request, session: SessionDep, new: bool = False) -> HTMLResponse:
+def start(
+    request: Request, session: SessionDep, owner: OwnerDep, new: bool = False
+) -> HTMLResponse:
     """The profile form, or a note that a program exists with the offer to start another."""
-    if has_program(session) and not new:
+    if has_program(session, owner) and not new:
         return _page(request, "onboarding_exists.html", {})
     values = {"weeks": str(DEFAULT_WEEKS), "minutes_per_session": "30", "sitting_hours": "8"}
     return _profile_page(request, values, {}, new=new)
@@ -390,7 +392,7 @@ def _baseline_answers(
 
 
 @router.post("/baseline", response_class=HTMLResponse)
-def baseline_step(request: Request, form: FormDep, store: StoreDep) -> Response:
+def baseline_step(request: Request, form: FormDep, store: StoreDep, owner: OwnerDep) -> Response:
     state = _carried(request, form)
     if state.profile.screening is None:  # STarT Back, and the safety answers, come first
         raise HTTPException(status_code=400, detail=NOT_CARRIED)
@@ -418,6 +420,7 @@ def baseline_step(request: Request, form: FormDep, store: StoreDep) -> Response:
             now=now,
             new=state.new,
             wordings=wordings,
+            account_id=owner,
         )
     except PlanBlockedError:
         result = screening.screen(screening.parse_answers(profile.get("screening")))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from backchain.exercises import load_catalogue
+from backchain.journal import Journal
 from backchain.programs.ladder import rung
 from backchain.programs.models import (
     Load,
@@ -23,7 +24,16 @@ from backchain.web.templating import templates
 
 # JournalDep and get_journal live in `deps`; named here too for the routers that import them
 # from this module.
-__all__ = ["JournalDep", "Row", "get_journal", "load_text", "router", "rows", "version_name"]
+__all__ = [
+    "JournalDep",
+    "Row",
+    "clinician_changes",
+    "get_journal",
+    "load_text",
+    "router",
+    "rows",
+    "version_name",
+]
 
 router = APIRouter(prefix="/plan", tags=["plan"])
 
@@ -37,6 +47,16 @@ class Row:
     dose: str
     load: str
     reason: str
+    change: str = ""  # a clinician's change or hold in force, with who and why
+
+
+def clinician_changes(journal: Journal) -> dict[str, str]:
+    """Each exercise's clinician change or hold in force: who made it, and why."""
+    return {
+        exercise: state.change.reason
+        for exercise, state in journal.states.items()
+        if state.change is not None
+    }
 
 
 def version_name(exercise: str, variation: str) -> str:
@@ -51,10 +71,13 @@ def load_text(load: Load | None) -> str:
 
 
 def rows(
-    prescriptions: Iterable[Prescription], loads: Mapping[str, Load | None] | None = None
+    prescriptions: Iterable[Prescription],
+    loads: Mapping[str, Load | None] | None = None,
+    changes: Mapping[str, str] | None = None,
 ) -> list[Row]:
-    """Prescriptions with their version names, doses, loads and reasons."""
+    """Prescriptions with their version names, doses, loads, reasons and clinician changes."""
     loads = loads or {}
+    changes = changes or {}
     return [
         Row(
             name=version_name(p.exercise, p.variation),
@@ -62,6 +85,7 @@ def rows(
             dose=p.dosage.describe(),
             load=load_text(loads.get(p.exercise)),
             reason=p.reason,
+            change=changes.get(p.exercise, ""),
         )
         for p in prescriptions
     ]
@@ -95,6 +119,11 @@ def plan_page(request: Request, state: JournalDep) -> HTMLResponse:
         "desk_break": None if plan.desk_break is None else rows(plan.desk_break.exercises),
         "desk_note": None if plan.desk_break is None else plan.desk_break.note,
         "phases": list(dict.fromkeys(week.phase for week in plan.weeks)),
+        "changes": [
+            (version_name(exercise, state.variation), state.change)
+            for exercise, state in state.states.items()
+            if state.change is not None
+        ],
     }
     return templates.TemplateResponse(request, "plan.html", context)
 
@@ -108,7 +137,7 @@ def plan_session(request: Request, day: date, state: JournalDep) -> HTMLResponse
                 context = {
                     "week": week,
                     "session": planned,
-                    "rows": rows(planned.exercises),
+                    "rows": rows(planned.exercises, changes=clinician_changes(state)),
                     "is_today": day == date.today(),
                 }
                 return templates.TemplateResponse(request, "plan_session.html", context)

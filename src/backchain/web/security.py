@@ -146,7 +146,7 @@ class Guard:
                 "Backchain does not answer to this address. Open it at the address it was "
                 "started on, such as http://127.0.0.1:8000."
             )
-            await _refuse(scope, receive, send, HTTPStatus.BAD_REQUEST, "Unknown address", detail)
+            await refuse(scope, receive, send, HTTPStatus.BAD_REQUEST, "Unknown address", detail)
             return
         if scope["method"] not in SAFE_METHODS:
             if not _from_this_app(headers):
@@ -154,17 +154,17 @@ class Guard:
                     "This was sent from another website or app, so Backchain did not act on "
                     "it. To make a change, use Backchain's own page."
                 )
-                await _refuse(scope, receive, send, HTTPStatus.FORBIDDEN, "Not sent here", detail)
+                await refuse(scope, receive, send, HTTPStatus.FORBIDDEN, "Not sent here", detail)
                 return
             limit = body_limit(self.config, scope["path"])
             declared = headers.get("content-length", "")
             if not declared.isdigit() and "content-length" in headers:
                 detail = "The request's length is not a number; nothing was saved."
-                await _refuse(scope, receive, send, HTTPStatus.BAD_REQUEST, "Bad request", detail)
+                await refuse(scope, receive, send, HTTPStatus.BAD_REQUEST, "Bad request", detail)
                 return
             if declared.isdigit() and int(declared) > limit:
                 status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
-                await _refuse(scope, receive, send, status, "Too large", too_large_message(limit))
+                await refuse(scope, receive, send, status, "Too large", too_large_message(limit))
                 return
             receive = _capped(receive, limit)
         cookie = _cookie(headers)
@@ -266,7 +266,7 @@ def _cookie_header(scope: Scope) -> str:
     return f"{CSRF_COOKIE}={scope[SCOPE_COOKIE]}; Path=/; HttpOnly; SameSite=Strict{secure}"
 
 
-async def _refuse(
+async def refuse(
     scope: Scope, receive: Receive, send: Send, status: HTTPStatus, title: str, detail: str
 ) -> None:
     request = Request(scope, receive)

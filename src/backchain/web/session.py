@@ -22,7 +22,7 @@ from backchain.journal import drafts
 from backchain.programs.ladder import Rung, rung
 from backchain.programs.models import Decision, Load, Prescription, SessionDraft, SetLog
 from backchain.store import Store
-from backchain.web.deps import StoreDep
+from backchain.web.deps import PersonIdDep, StoreDep
 from backchain.web.errors import NotFoundError
 from backchain.web.plan import load_text as load_label
 from backchain.web.setform import (
@@ -94,14 +94,14 @@ class DraftView:
         )
 
 
-def _steps(store: StoreDep, day: DayDep) -> tuple[journal.ToLog, list[Step]]:
-    with _open_day(store):
-        found = journal.to_log(store, day=day)
+def _steps(store: Store, day: date, person: int | None) -> tuple[journal.ToLog, list[Step]]:
+    with _open_day(store, person):
+        found = journal.to_log(store, day=day, person_id=person)
     return found, _steps_of(found.prescriptions, found.loads)
 
 
 @contextmanager
-def _open_day(store: Store) -> Iterator[None]:
+def _open_day(store: Store, person: int | None) -> Iterator[None]:
     """A day with no session to open — no program, a rest day, a plan done, a session saved
     meanwhile — is "not found", with the journal's reason; a database that fails says so itself."""
     try:
@@ -110,7 +110,7 @@ def _open_day(store: Store) -> Iterator[None]:
         raise NotFoundError(title=NO_SESSION, detail=str(error)) from None
     except StoreError:
         with store.read() as session:
-            if journal.find_journal(session) is not None:
+            if journal.find_journal(session, person_id=person) is not None:
                 raise
         raise NotFoundError(title=NO_SESSION, detail=NO_PROGRAM) from None
 
@@ -129,10 +129,10 @@ def _steps_of(
 
 
 @router.get("", response_class=HTMLResponse)
-def overview(request: Request, store: StoreDep, day: DayDep) -> Response:
+def overview(request: Request, store: StoreDep, day: DayDep, person: PersonIdDep) -> Response:
     """The day's session and how far it has got; what was saved, once it is; or why there is none."""
     try:
-        view = journal.today(store, day=day)
+        view = journal.today(store, day=day, person_id=person)
         steps: list[Step] = []
         draft = DraftView({}, {})
         if view.pause is None and view.draft is not None:  # the day's session is open
@@ -151,9 +151,9 @@ def overview(request: Request, store: StoreDep, day: DayDep) -> Response:
     return templates.TemplateResponse(request, "session.html", context)
 
 
-def _step(store: StoreDep, day: DayDep, n: int) -> tuple[Step, int, DraftView]:
+def _step(store: Store, day: date, n: int, person: int | None) -> tuple[Step, int, DraftView]:
     """Exercise `n` of the day's session, how many there are, and the sets saved so far."""
-    found, steps = _steps(store, day)
+    found, steps = _steps(store, day, person)
     if found.pause is not None or found.logged is not None or not 1 <= n <= len(steps):
         raise NotFoundError(
             title="No such exercise today",
@@ -223,20 +223,21 @@ def _start_values(step: Step, draft: DraftView, query: Mapping[str, str]) -> dic
 
 
 @router.get("/finish", response_class=HTMLResponse)
-def finish_form(request: Request, store: StoreDep, day: DayDep) -> Response:
+def finish_form(request: Request, store: StoreDep, day: DayDep, person: PersonIdDep) -> Response:
     """Pain after and notes; lists what will be recorded as not reached."""
-    return _render_finish(request, store, day, {"pain_after": "", "notes": ""}, {})
+    return _render_finish(request, store, day, person, {"pain_after": "", "notes": ""}, {})
 
 
 def _render_finish(
     request: Request,
-    store: StoreDep,
+    store: Store,
     day: date,
+    person: int | None,
     values: Mapping[str, str],
     errors: Mapping[str, str],
     problem: str | None = None,
 ) -> Response:
-    found, steps = _steps(store, day)
+    found, steps = _steps(store, day, person)
     if found.pause is not None or found.logged is not None:
         return RedirectResponse("/session", status_code=303)
     context = {
@@ -252,7 +253,9 @@ def _render_finish(
 
 
 @router.post("/finish", response_class=HTMLResponse)
-def finish(request: Request, form: FormDep, store: StoreDep, day: DayDep) -> Response:
+def finish(
+    request: Request, form: FormDep, store: StoreDep, day: DayDep, person: PersonIdDep
+) -> Response:
     """Save the session through the journal and show the progression engine's decisions."""
     values = {"pain_after": form.get("pain_after"), "notes": form.get("notes")}
     errors: dict[str, str] = {}
@@ -260,14 +263,14 @@ def finish(request: Request, form: FormDep, store: StoreDep, day: DayDep) -> Res
     if len(values["notes"]) > MAX_NOTES:
         errors["notes"] = f"Please keep notes under {MAX_NOTES} characters."
     if errors or pain_after is None:
-        return _render_finish(request, store, day, values, errors)
+        return _render_finish(request, store, day, person, values, errors)
     notes = values["notes"].replace("\x00", "")
     try:
         log, decisions = drafts.finish(
-            store, day=day, pain_after=pain_after, notes=notes, now=_now()
+            store, day=day, pain_after=pain_after, notes=notes, now=_now(), person_id=person
         )
     except BackchainError as error:
-        return _render_finish(request, store, day, values, {}, problem=str(error))
+        return _render_finish(request, store, day, person, values, {}, problem=str(error))
     context = {"log": log, "rows": decision_rows(decisions), "load_text": load_label}
     return templates.TemplateResponse(request, "session_done.html", context)
 
@@ -292,12 +295,12 @@ def decision_rows(decisions: list[Decision]) -> list[tuple[str, Decision, str | 
 
 @router.get("/for/{exercise_id}")
 def step_for_exercise(
-    request: Request, exercise_id: str, store: StoreDep, day: DayDep
+    request: Request, exercise_id: str, store: StoreDep, day: DayDep, person: PersonIdDep
 ) -> RedirectResponse:
     """The step of the day's session that holds this exercise, keeping the prefill query; the
     video check and the live coach link here, since they know the exercise, not the step."""
     try:
-        _, steps = _steps(store, day)
+        _, steps = _steps(store, day, person)
     except BackchainError:
         steps = []
     query = f"?{request.url.query}" if request.url.query else ""
@@ -308,24 +311,30 @@ def step_for_exercise(
 
 
 @router.get("/{n}", response_class=HTMLResponse)
-def step_page(request: Request, n: int, store: StoreDep, day: DayDep) -> Response:
+def step_page(
+    request: Request, n: int, store: StoreDep, day: DayDep, person: PersonIdDep
+) -> Response:
     """One exercise: how to do it, timers, the sets so far and the form for the next one."""
-    step, total, draft = _step(store, day, n)
+    step, total, draft = _step(store, day, n, person)
     values = _start_values(step, draft, request.query_params)
     rested = request.query_params.get("rest") == "1"
     return _render_step(request, step, total, draft, values, {}, rested=rested)
 
 
 @router.post("/{n}/sets", response_class=HTMLResponse)
-def log_set(request: Request, n: int, form: FormDep, store: StoreDep, day: DayDep) -> Response:
+def log_set(
+    request: Request, n: int, form: FormDep, store: StoreDep, day: DayDep, person: PersonIdDep
+) -> Response:
     """Save a set to the session in progress; on a mistake, the form comes back as typed."""
-    step, total, draft = _step(store, day, n)
+    step, total, draft = _step(store, day, n, person)
     values, the_set, errors = parse_set(step.fields, form)
     if the_set is None:
         return _render_step(request, step, total, draft, values, errors)
     try:
         exercise = step.prescription.exercise
-        drafts.add_set(store, day=day, exercise=exercise, logged=the_set, now=_now())
+        drafts.add_set(
+            store, day=day, exercise=exercise, logged=the_set, now=_now(), person_id=person
+        )
     except BackchainError as error:
         return _render_step(request, step, total, draft, values, {}, problem=str(error))
     return RedirectResponse(f"/session/{n}?rest=1", status_code=303)
@@ -342,9 +351,11 @@ def _logged_set(draft: DraftView, step: Step, k: int) -> SetLog:
 
 
 @router.get("/{n}/sets/{k}", response_class=HTMLResponse)
-def edit_set_form(request: Request, n: int, k: int, store: StoreDep, day: DayDep) -> Response:
+def edit_set_form(
+    request: Request, n: int, k: int, store: StoreDep, day: DayDep, person: PersonIdDep
+) -> Response:
     """Correct a set already logged in the session in progress."""
-    step, _, draft = _step(store, day, n)
+    step, _, draft = _step(store, day, n, person)
     the_set = _logged_set(draft, step, k)
     return _render_edit(request, step, k, set_values(the_set), {})
 
@@ -374,40 +385,54 @@ def _render_edit(
 
 @router.post("/{n}/sets/{k}", response_class=HTMLResponse)
 def edit_set(
-    request: Request, n: int, k: int, form: FormDep, store: StoreDep, day: DayDep
+    request: Request,
+    n: int,
+    k: int,
+    form: FormDep,
+    store: StoreDep,
+    day: DayDep,
+    person: PersonIdDep,
 ) -> Response:
-    step, _, draft = _step(store, day, n)
+    step, _, draft = _step(store, day, n, person)
     _logged_set(draft, step, k)
     values, the_set, errors = parse_set(step.fields, form)
     if the_set is None:
         return _render_edit(request, step, k, values, errors)
     exercise = step.prescription.exercise
-    with _open_day(store):
-        drafts.change_set(store, day=day, exercise=exercise, number=k, logged=the_set)
+    with _open_day(store, person):
+        drafts.change_set(
+            store, day=day, exercise=exercise, number=k, logged=the_set, person_id=person
+        )
     return RedirectResponse(f"/session/{n}", status_code=303)
 
 
 @router.post("/{n}/sets/{k}/delete")
-def delete_set(n: int, k: int, store: StoreDep, day: DayDep) -> RedirectResponse:
-    step, _, draft = _step(store, day, n)
+def delete_set(
+    n: int, k: int, store: StoreDep, day: DayDep, person: PersonIdDep
+) -> RedirectResponse:
+    step, _, draft = _step(store, day, n, person)
     _logged_set(draft, step, k)
-    with _open_day(store):
-        drafts.remove_set(store, day=day, exercise=step.prescription.exercise, number=k)
+    with _open_day(store, person):
+        drafts.remove_set(
+            store, day=day, exercise=step.prescription.exercise, number=k, person_id=person
+        )
     return RedirectResponse(f"/session/{n}", status_code=303)
 
 
 @router.post("/{n}/skip", response_class=HTMLResponse)
-def skip(request: Request, n: int, form: FormDep, store: StoreDep, day: DayDep) -> Response:
+def skip(
+    request: Request, n: int, form: FormDep, store: StoreDep, day: DayDep, person: PersonIdDep
+) -> Response:
     """Mark an exercise skipped, with the person's reason; sets logged for it are dropped."""
-    step, total, draft = _step(store, day, n)
+    step, total, draft = _step(store, day, n, person)
     reason = form.get("reason").strip().replace("\x00", "")
     if not reason or len(reason) > MAX_SKIP_REASON:
         values = _start_values(step, draft, {})
         values["reason"] = reason
         error = {"reason": f"Say in a few words why (up to {MAX_SKIP_REASON} characters)."}
         return _render_step(request, step, total, draft, values, error)
-    with _open_day(store):
+    with _open_day(store, person):
         exercise = step.prescription.exercise
-        drafts.skip(store, day=day, exercise=exercise, reason=reason, now=_now())
+        drafts.skip(store, day=day, exercise=exercise, reason=reason, now=_now(), person_id=person)
     target = f"/session/{n + 1}" if n < total else "/session/finish"
     return RedirectResponse(target, status_code=303)

@@ -18,7 +18,7 @@ from backchain.programs.models import Profile, Weekday
 from backchain.programs.profile import field_bounds
 from backchain.store import Store, repository
 from backchain.store.transfer import export_data, import_data, parse_export
-from backchain.web.deps import StoreDep
+from backchain.web.deps import OwnerDep, PersonIdDep, StoreDep
 from backchain.web.formatting import label
 from backchain.web.setform import Form, read_form
 from backchain.web.templating import templates
@@ -42,10 +42,10 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _profile(store: Store) -> Profile | None:
+def _profile(store: Store, person: int | None) -> Profile | None:
     # A read: it never waits for a writer, and a database that fails says so itself.
     with store.read() as session:
-        found = find_journal(session)
+        found = find_journal(session, person_id=person)
     return None if found is None else found.profile
 
 
@@ -63,6 +63,7 @@ def _values(profile: Profile) -> dict[str, Any]:
 def _page(
     request: Request,
     store: Store,
+    person: int | None,
     *,
     values: dict[str, Any] | None = None,
     problem: str | None = None,
@@ -72,7 +73,7 @@ def _page(
     delete_problem: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    profile = _profile(store)
+    profile = _profile(store, person)
     weeks = field_bounds("weeks")
     context = {
         "has_program": profile is not None,
@@ -92,13 +93,15 @@ def _page(
 
 
 @router.get("", response_class=HTMLResponse)
-def settings_page(request: Request, store: StoreDep) -> HTMLResponse:
+def settings_page(request: Request, store: StoreDep, person: PersonIdDep) -> HTMLResponse:
     saved = request.query_params.get("saved") == "1"
-    return _page(request, store, saved=saved)
+    return _page(request, store, person, saved=saved)
 
 
 @router.post("", response_class=HTMLResponse)
-def save_settings(request: Request, form: FormDep, store: StoreDep) -> Response:
+def save_settings(
+    request: Request, form: FormDep, store: StoreDep, person: PersonIdDep
+) -> Response:
     """New days, kit, minutes or weeks: the rest of the plan is made again from today."""
     values: dict[str, Any] = {
         "days": form.getlist("days"),
@@ -115,9 +118,9 @@ def save_settings(request: Request, form: FormDep, store: StoreDep) -> Response:
         "desk_breaks": DESK_BREAKS.get(values["desk_breaks"], values["desk_breaks"]),
     }
     try:
-        change_settings(store, changes=changes, day=date.today(), now=_now())
+        change_settings(store, changes=changes, day=date.today(), now=_now(), person_id=person)
     except BackchainError as error:
-        return _page(request, store, values=values, problem=str(error), status=422)
+        return _page(request, store, person, values=values, problem=str(error), status=422)
     return RedirectResponse("/settings?saved=1", status_code=303)
 
 
@@ -127,10 +130,10 @@ def _number(text: str) -> object:
 
 
 @router.get("/export")
-def download(store: StoreDep) -> Response:
+def download(store: StoreDep, owner: OwnerDep) -> Response:
     """All the data in this database as the export file (`backchain export` writes the same)."""
     with store.read() as session:
-        data = export_data(session)
+        data = export_data(session, account_id=owner)
     body = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     name = f"backchain-export-{date.today().isoformat()}.json"
     return Response(
@@ -141,7 +144,9 @@ def download(store: StoreDep) -> Response:
 
 
 @router.post("/import", response_class=HTMLResponse)
-async def upload(request: Request, store: StoreDep) -> HTMLResponse:
+async def upload(
+    request: Request, store: StoreDep, person: PersonIdDep, owner: OwnerDep
+) -> HTMLResponse:
     """Import an export file; nothing changes unless the whole file is valid."""
     limit: int = request.app.state.config.max_import_bytes
     async with request.form(max_files=1, max_fields=10) as form:
@@ -149,38 +154,50 @@ async def upload(request: Request, store: StoreDep) -> HTMLResponse:
         replace = form.get("replace") == "yes"
         if not isinstance(file, UploadFile) or not file.filename:
             problem = "Choose an export file to import."
-            return await run_in_threadpool(_page, request, store, data_problem=problem, status=422)
+            return await run_in_threadpool(
+                _page, request, store, person, data_problem=problem, status=422
+            )
         content = await file.read(limit + 1)
     # Parsing and storing are slow for a large file: off the event loop, so other pages answer.
-    return await run_in_threadpool(_import, request, store, content, file.filename, replace)
+    return await run_in_threadpool(
+        _import, request, store, person, owner, content, file.filename, replace
+    )
 
 
 def _import(
-    request: Request, store: Store, content: bytes, name: str, replace: bool
+    request: Request,
+    store: Store,
+    person: int | None,
+    owner: int | None,
+    content: bytes,
+    name: str,
+    replace: bool,
 ) -> HTMLResponse:
     limit: int = request.app.state.config.max_import_bytes
     if len(content) > limit:
         problem = f"That file is over {limit // (1024 * 1024)} MB: it is not a Backchain export."
-        return _page(request, store, data_problem=problem, status=422)
+        return _page(request, store, person, data_problem=problem, status=422)
     try:
         document = parse_export(content)
         with store.transaction() as session:
-            held = repository.latest_person_id(session) is not None
+            held = repository.latest_person_id(session, account_id=owner) is not None
             if replace or not held:
-                import_data(session, document, replace=replace)
+                import_data(session, document, replace=replace, account_id=owner)
     except BackchainError as error:
-        return _page(request, store, data_problem=str(error), status=422)
+        return _page(request, store, person, data_problem=str(error), status=422)
     # Answered once the transaction is over: the page reads the store itself.
     if held and not replace:
-        return _page(request, store, data_problem=ALREADY_HELD, status=422)
-    return _page(request, store, data_message=f"Imported {name}.")
+        return _page(request, store, person, data_problem=ALREADY_HELD, status=422)
+    return _page(request, store, person, data_message=f"Imported {name}.")
 
 
 @router.post("/delete", response_class=HTMLResponse)
-def delete(request: Request, form: FormDep, store: StoreDep) -> Response:
+def delete(
+    request: Request, form: FormDep, store: StoreDep, person: PersonIdDep, owner: OwnerDep
+) -> Response:
     """Delete everything, once the person has typed the confirmation."""
     if form.get("confirm").strip().lower() != DELETE_CONFIRMATION:
         problem = f"Type “{DELETE_CONFIRMATION}” in the box to confirm."
-        return _page(request, store, delete_problem=problem, status=422)
-    delete_everything(store)
+        return _page(request, store, person, delete_problem=problem, status=422)
+    delete_everything(store, account_id=owner)
     return templates.TemplateResponse(request, "settings_deleted.html", {})

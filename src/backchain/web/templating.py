@@ -7,6 +7,7 @@ from typing import Any
 import jinja2
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
+from starlette.requests import HTTPConnection
 
 from backchain.exercises import Dosage
 from backchain.web.formatting import label
@@ -37,7 +38,21 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     ("/history", "history", "History"),
     ("/settings", "settings", "Settings"),
 ]
-_env.globals["nav_items"] = NAV_ITEMS
+# Clinic mode: each role has its own pages; the person's gain their care team.
+ROLE_NAV: dict[str, list[tuple[str, str, str]]] = {
+    "person": [*NAV_ITEMS[:-1], ("/care", "care", "Care team"), NAV_ITEMS[-1]],
+    "clinician": [("/clinic", "clinic", "People"), ("/exercises", "exercises", "Exercises")],
+    "admin": [("/admin", "admin", "Accounts")],
+}
+
+
+def nav_for(request: HTTPConnection) -> list[tuple[str, str, str]]:
+    """The main navigation for whoever is signed in (personal mode: the person's)."""
+    account = getattr(request.state, "account", None)
+    return NAV_ITEMS if account is None else ROLE_NAV[account.role.value]
+
+
+_env.globals["nav_for"] = nav_for
 # Every page's forms carry the form token: `{{ csrf_input(request) }}` inside each form.
 _env.globals["csrf_input"] = csrf_input
 _env.globals["csrf_token"] = csrf_token
