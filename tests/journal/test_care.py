@@ -10,6 +10,7 @@ from test_simulation import NOW, PROFILE, START
 from backchain import journal
 from backchain.care import PrescriptionChange
 from backchain.errors import ProgramError
+from backchain.exercises import Equipment
 from backchain.journal import corrections
 from backchain.journal.care import change_prescription
 from backchain.journal.state import load_journal
@@ -162,4 +163,16 @@ def test_a_change_of_an_exercise_not_in_the_plan_is_refused(started: Store) -> N
     with pytest.raises(ProgramError, match="'plank' is not in this plan; it holds bent_over_row,"):
         change_prescription(started, person_id=person(started), change=change, by=BY, now=NOW)
     with started.read() as session:
+        assert load_journal(session).decisions == ()  # nothing was stored
+
+
+def test_a_version_that_needs_kit_the_person_lacks_is_refused(store: Store) -> None:
+    mat_only = PROFILE.model_copy(update={"equipment": [Equipment.MAT]})
+    journal.start_program(store, profile=mat_only, start=START, now=NOW)
+    change = PrescriptionChange(
+        exercise="bent_over_row", variation="supported_single_arm_row", note="One arm at a time."
+    )
+    with pytest.raises(ProgramError, match="needs dumbbells or kettlebell, which is not in"):
+        change_prescription(store, person_id=person(store), change=change, by=BY, now=NOW)
+    with store.read() as session:
         assert load_journal(session).decisions == ()  # nothing was stored

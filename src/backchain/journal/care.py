@@ -7,6 +7,7 @@ from backchain.care import PrescriptionChange, change_decision
 from backchain.errors import ProgramError
 from backchain.exercises import load_catalogue
 from backchain.journal.state import load_journal
+from backchain.programs.ladder import fits, rung
 from backchain.programs.models import Decision
 from backchain.store import Store, repository
 from backchain.store import care as stored
@@ -40,7 +41,15 @@ def change_prescription(
                 f"'{change.exercise}' is not in this plan; it holds "
                 f"{', '.join(sorted(journal.states))}."
             )
-        decision = change_decision(change, by=by, state=state, catalogue=load_catalogue())
+        catalogue = load_catalogue()
+        decision = change_decision(change, by=by, state=state, catalogue=catalogue)
+        version = rung(catalogue.get(change.exercise), decision.variation or state.variation)
+        if not fits(version, journal.profile.equipment):
+            kit = " or ".join(item.value.replace("_", " ") for item in version.equipment)
+            raise ProgramError(
+                f"{version.name} needs {kit}, which is not in their equipment; choose another "
+                "version, or ask them to add it in their settings."
+            )
         repository.add_decisions(
             session, person_id=person_id, decided_on=now.date(), decisions=[decision]
         )
