@@ -16,8 +16,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 from psycopg import sql
 
+from backchain.care import passwords
 from backchain.store import DATABASE_URL_VAR, Store, open_store
 
 PG_BINARIES = "/usr/lib/postgresql"
@@ -34,6 +36,13 @@ PG_DATABASES = ("backchain", "backchain_other")  # for `store_url` and `other_st
 @pytest.fixture(autouse=True)
 def _private_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(DATABASE_URL_VAR, f"sqlite:///{tmp_path / 'backchain-test.db'}")
+
+
+@pytest.fixture(autouse=True)
+def _quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at its lightest in-process: a real hash, but the tests make hundreds of them.
+    (`backchain` run as a process, as the CLI and browser tests do, hashes at full cost.)"""
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024))
 
 
 def _pg_bindir() -> Path:

@@ -25,7 +25,7 @@ from backchain.store import care as stored
 from backchain.store.care import Account
 from backchain.web import clinic
 from backchain.web.app import create_app
-from backchain.web.session import get_day
+from backchain.web.deps import get_day
 
 START = date(2025, 1, 6)
 TODAY = date(2025, 1, 17)

@@ -56,7 +56,7 @@ def _zygote(url: str, port: int, clock: Path) -> None:
     import uvicorn
 
     from backchain.web.app import create_app
-    from backchain.web.session import get_day
+    from backchain.web.deps import get_day
 
     def config() -> uvicorn.Config:
         app = create_app(url)

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 from backchain.care import dashboard as board
 from backchain.care.accounts import LINK_LIFETIME
 from backchain.care.changes import MAX_NOTE as MAX_CHANGE_NOTE
-from backchain.errors import BackchainError, ProgramError
+from backchain.errors import ProgramError
 from backchain.exercises import load_catalogue
 from backchain.journal import Journal, accounts, find_journal
 from backchain.journal.care import change_prescription
@@ -44,11 +44,11 @@ from backchain.store.care import Account
 from backchain.store.repository import NOBODY
 from backchain.web.auth import AccountDep
 from backchain.web.changeform import CHECKED, parse_change
-from backchain.web.deps import Followed, FollowedDep, StoreDep, audit
+from backchain.web.deps import DayDep, Followed, FollowedDep, StoreDep, audit
 from backchain.web.errors import NotFoundError
 from backchain.web.forms import Form, read_form
 from backchain.web.plan import load_text
-from backchain.web.session import DayDep
+from backchain.web.progress import report_period, report_response
 from backchain.web.templating import templates
 
 __all__ = ["router"]
@@ -405,20 +405,6 @@ def write_note(
     return RedirectResponse(url, status_code=HTTPStatus.SEE_OTHER)
 
 
-def _query_day(text: str | None, *, default: date, what: str) -> date:
-    """A day from the query as YYYY-MM-DD; `default` when it is left out; else a 400 page."""
-    if text is None:
-        return default
-    typed = text.strip()
-    try:
-        return date.fromisoformat(typed)
-    except ValueError:
-        detail = (
-            f"The report's {what} date must be a date as YYYY-MM-DD, got '{typed[:MAX_SHOWN]}'."
-        )
-        raise HTTPException(HTTPStatus.BAD_REQUEST, detail=detail) from None
-
-
 @router.get("/people/{account_id}/report.pdf", response_class=Response)
 def report(
     followed: FollowedDep,
@@ -431,13 +417,7 @@ def report(
 ) -> Response:
     """The person's PDF report: plan start to today unless the query names the days. A plain
     `def`: FastAPI runs it in the threadpool, so drawing the PDF never holds up the event loop."""
-    try:
-        period = Period(
-            _query_day(start, default=state.plan.start, what="start"),
-            _query_day(end, default=max(day, state.plan.start), what="end"),
-        )
-    except BackchainError as error:  # the period ends before it starts
-        raise HTTPException(HTTPStatus.BAD_REQUEST, detail=str(error)) from None
+    period = report_period(start, end, plan_start=state.plan.start, today=day)
     with store.read() as session:
         data = pdf.build_report(
             session,
@@ -447,7 +427,7 @@ def report(
             name=followed.account.name,
             made_on=day,
         )
-    document = pdf.render_pdf(data)
+    response = report_response(data)
     detail = f"The report of {period.start:%d %b %Y} to {period.end:%d %b %Y}"
     audit(
         store,
@@ -456,8 +436,4 @@ def report(
         action="downloaded the report",
         detail=detail,
     )
-    headers = {
-        "Content-Disposition": f'attachment; filename="{pdf.report_filename(data.period)}"',
-        "Cache-Control": "no-store",  # health data: never kept by a cache
-    }
-    return Response(document, media_type="application/pdf", headers=headers)
+    return response

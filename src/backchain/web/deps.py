@@ -8,7 +8,7 @@ signed-in clinician (`FollowedDep`); nobody else's, whatever id the address hold
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -24,6 +24,7 @@ from backchain.web.auth import AccountDep
 from backchain.web.errors import NotFoundError
 
 __all__ = [
+    "DayDep",
     "Followed",
     "FollowedDep",
     "JournalDep",
@@ -32,6 +33,7 @@ __all__ = [
     "SessionDep",
     "StoreDep",
     "audit",
+    "get_day",
     "get_journal",
     "get_person_id",
     "get_session",
@@ -46,6 +48,14 @@ def get_store(request: Request) -> Store:
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def get_day() -> date:
+    """Today, for the pages that depend on the day; tests override this dependency."""
+    return date.today()
+
+
+DayDep = Annotated[date, Depends(get_day)]
 
 
 def get_session(store: StoreDep) -> Iterator[Session]:

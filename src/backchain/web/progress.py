@@ -18,9 +18,8 @@ from backchain.reports import pdf
 from backchain.reports import progress_charts as arrange
 from backchain.reports.progress_charts import Period
 from backchain.store import repository
-from backchain.web.deps import PersonIdDep, SessionDep, StoreDep
+from backchain.web.deps import DayDep, PersonIdDep, SessionDep, StoreDep
 from backchain.web.errors import NotFoundError
-from backchain.web.session import DayDep
 from backchain.web.templating import templates
 
 __all__ = ["router"]
@@ -77,7 +76,7 @@ def report(
                 title="No program yet",
                 detail="There is nothing to report yet: start a program from the Today page.",
             )
-        period = _period(start, end, plan_start=state.plan.start, today=day)
+        period = report_period(start, end, plan_start=state.plan.start, today=day)
         data = pdf.build_report(
             session,
             person_id=person_id,
@@ -86,14 +85,19 @@ def report(
             name=_account_name(request),
             made_on=day,
         )
+    return report_response(data)
+
+
+def report_response(data: pdf.ReportData) -> Response:
+    """The report drawn as a PDF download, never kept by a cache: it is health data."""
     headers = {
         "Content-Disposition": f'attachment; filename="{pdf.report_filename(data.period)}"',
-        "Cache-Control": "no-store",  # the person's health data: never kept by a cache
+        "Cache-Control": "no-store",
     }
     return Response(pdf.render_pdf(data), media_type=PDF_MEDIA_TYPE, headers=headers)
 
 
-def _period(start: str | None, end: str | None, *, plan_start: date, today: date) -> Period:
+def report_period(start: str | None, end: str | None, *, plan_start: date, today: date) -> Period:
     """The period the query asks for; by default the plan's start to today (or to the start,
     while the plan is still to begin). A bad query is a 400 page saying what to type."""
     try:

@@ -22,7 +22,7 @@ from backchain.journal import drafts
 from backchain.programs.ladder import Rung, rung
 from backchain.programs.models import Decision, Load, Prescription, SessionDraft, SetLog
 from backchain.store import Store
-from backchain.web.deps import PersonIdDep, StoreDep
+from backchain.web.deps import DayDep, PersonIdDep, StoreDep
 from backchain.web.errors import NotFoundError
 from backchain.web.plan import load_text as load_label
 from backchain.web.setform import (
@@ -39,7 +39,7 @@ from backchain.web.setform import (
 )
 from backchain.web.templating import templates
 
-__all__ = ["DayDep", "decision_rows", "get_day", "router"]
+__all__ = ["decision_rows", "router"]
 
 router = APIRouter(prefix="/session", tags=["session"])
 
@@ -50,12 +50,6 @@ NO_SESSION = "No session open today"
 NO_PROGRAM = "There is no plan yet: start a program from the Today page."
 
 
-def get_day() -> date:
-    """The day being trained; tests override this dependency."""
-    return date.today()
-
-
-DayDep = Annotated[date, Depends(get_day)]
 FormDep = Annotated[Form, Depends(read_form)]
 
 
