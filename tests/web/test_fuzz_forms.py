@@ -629,7 +629,9 @@ def test_clearance_of_what_cannot_be_cleared_is_refused(
     """They were a 500: the clearance's last check raised out of the route. Answers as this
     server signed them: with nothing to clear training resumes, and an urgent sign is never
     cleared (no clearance form is offered for it)."""
-    signed = site.client.app.state.signers.carried.dumps(answers)
+    site.client.get("/")  # this browser's form cookie, which the answers are signed for
+    holder = [site.client.cookies.get("backchain_csrf"), None]  # as `web.forms.signed` signs
+    signed = site.client.app.state.signers.carried.dumps([holder, answers])
     response = site.send("POST", "/checkin/screen/clearance", clearance_post(signed))
     assert response.status_code == 200
     assert shown in html.unescape(response.text)

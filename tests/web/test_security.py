@@ -395,6 +395,26 @@ def test_the_safety_step_cannot_be_skipped(client: TestClient) -> None:
     assert people() == 0
 
 
+def test_answers_signed_for_one_browser_are_refused_in_another(client: TestClient) -> None:
+    """The answers carried between steps are this browser's own: taken to another browser (or
+    another account's sign-in) they are refused, so they cannot be replayed elsewhere."""
+    profile = {
+        "age": "40",
+        "experience": "new",
+        "days": ["monday", "wednesday", "friday"],
+        "minutes_per_session": "30",
+        "sitting_hours": "8",
+        "pain": "3",
+        "weeks": "12",
+    }
+    page = client.post("/start/profile", data=profile).text
+    state = page.split('name="state" value="', 1)[1].split('"', 1)[0]
+    answers = {"state": state, **NO_FLAGS}
+    assert client.post("/start/safety", data=answers).status_code == 200  # its own: fine
+    with TestClient(create_app()) as other:  # the same server secret, another browser
+        assert other.post("/start/safety", data=answers).status_code == 400
+
+
 def test_forged_screening_answers_never_resume_training(client: TestClient) -> None:
     """After new warning signs, the answers behind the clearance form are signed: all-clear
     answers made up by a page ask the safety questions again, and training stays paused."""

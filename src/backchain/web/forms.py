@@ -33,17 +33,27 @@ def csrf_token(request: HTTPConnection) -> str:
 
 
 def signed(request: HTTPConnection, data: object) -> str:
-    """Answers a page carries to the next step, signed so that the server can trust them back."""
-    return str(request.app.state.signers.carried.dumps(data))
+    """Answers a page carries to the next step, signed so that the server can trust them back:
+    in this browser, and in clinic mode for this account, only."""
+    return str(request.app.state.signers.carried.dumps([_holder(request), data]))
 
 
 def carried(request: HTTPConnection, text: str) -> object | None:
-    """What `signed` made, or None when `text` is not exactly that (changed, forged, mangled)."""
+    """What `signed` made, or None when `text` is not exactly that (changed, forged, mangled)
+    or was made for another browser or account."""
     try:
-        data: object = request.app.state.signers.carried.loads(text)
+        found: object = request.app.state.signers.carried.loads(text)
     except BadSignature:
         return None
+    if not (isinstance(found, list) and len(found) == 2 and found[0] == _holder(request)):
+        return None
+    data: object = found[1]
     return data
+
+
+def _holder(request: HTTPConnection) -> list[object]:
+    account = getattr(request.state, "account", None)
+    return [request.scope.get(SCOPE_COOKIE, ""), None if account is None else account.id]
 
 
 def csrf_input(request: HTTPConnection) -> Markup:
