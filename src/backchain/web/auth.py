@@ -109,6 +109,7 @@ async def require_account(connection: HTTPConnection) -> None:
             detail="Your sign-in has ended, so nothing was changed. Sign in again and send it again.",
         )
     wanted_role = area_role(path)
+    connection.state.account = account  # refused or not: the page shows who is signed in
     if wanted_role is not None and account.role is not wanted_role:
         if socket:
             raise WebSocketException(status.WS_1008_POLICY_VIOLATION, "not for this account")
@@ -121,7 +122,6 @@ async def require_account(connection: HTTPConnection) -> None:
             detail=f"This page is for {ROLE_NAME[wanted_role]}; you are signed in as "
             f"{account.name} ({account.role.value}).",
         )
-    connection.state.account = account
 
 
 def current_account(request: Request) -> Account:
