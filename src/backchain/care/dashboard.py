@@ -43,7 +43,8 @@ __all__ = [
     "sort_rows",
 ]
 
-# Every plan trains 2-5 days a week (CLINICAL.md), so a whole week without a session is news.
+# Every plan trains 2-5 days a week (the profile's training days), so a whole week without a
+# session is news.
 IDLE_AFTER = timedelta(days=7)
 # Pain over the last two weeks against the two before: 4-6 sessions each, enough to even out
 # one bad day, and short enough to notice a change within a phase of the plan.
