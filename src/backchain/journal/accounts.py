@@ -146,7 +146,7 @@ def accept_invitation(
         person = stored.create_account(
             session, email=address, name=shown, role=Role.PERSON, password_hash=hashed, now=now
         )
-        if not any(a.role is Role.PERSON and a.id != person.id for a in stored.accounts(session)):
+        if stored.is_first_person(session, account_id=person.id):
             stored.claim_personal_people(session, account_id=person.id)
         stored.follow(session, person_id=person.id, clinician_id=link.made_by, now=now)
         stored.audit(

@@ -40,6 +40,7 @@ __all__ = [
     "follow",
     "followers",
     "following",
+    "is_first_person",
     "is_following",
     "login_account",
     "notes",
@@ -228,6 +229,16 @@ def set_password(session: Session, *, account_id: int, password_hash: str) -> No
 def person_of(session: Session, *, account_id: int) -> int | None:
     """The person (program data) an account owns now: its latest."""
     return session.scalar(select(func.max(PersonRow.id)).where(PersonRow.account_id == account_id))
+
+
+def is_first_person(session: Session, *, account_id: int) -> bool:
+    """No person account but this one exists: one query, however many accounts there are."""
+    other = session.scalar(
+        select(AccountRow.id)
+        .where(AccountRow.role == Role.PERSON.value, AccountRow.id != account_id)
+        .limit(1)
+    )
+    return other is None
 
 
 def claim_personal_people(session: Session, *, account_id: int) -> int:
