@@ -11,7 +11,7 @@ from backchain.motion.counting import CounterConfig, Rep, count_set
 from backchain.motion.measures import Measures
 from backchain.motion.poses import PoseSequence
 from backchain.motion.rules import RULES, FormRule, View, Window
-from backchain.motion.setup import check_setup, view_of
+from backchain.motion.setup import Posture, prepare, view_of
 from backchain.motion.signals import SIGNALS, bridge_gaps, smooth
 
 __all__ = ["MIN_AMPLITUDE", "AnalysisReport", "Fault", "RepDetail", "VideoSummary", "analyze"]
@@ -26,6 +26,15 @@ MIN_AMPLITUDE = {
     "kettlebell_swing": 0.6,  # torso lengths the hands rise
     "squat": 0.3,  # torso lengths the hips drop
     "locust": 0.1,  # torso lengths the feet or chest lift
+}
+POSTURE: dict[str, Posture] = {
+    "glute_bridge": "lying",
+    "romanian_deadlift": "standing",
+    "bent_over_row": "standing",
+    "downward_dog": "hands_and_feet",
+    "kettlebell_swing": "standing",
+    "squat": "standing",
+    "locust": "lying",
 }
 # Exercises whose time at the top matters (a pause, a held lift, a held pose).
 HOLD_EXERCISES = frozenset({"glute_bridge", "downward_dog", "locust"})
@@ -109,8 +118,8 @@ class AnalysisReport:
 def analyze(seq: PoseSequence, exercise: str, *, video: VideoSummary) -> AnalysisReport:
     """Count reps and check form; CatalogueError for an unknown exercise id."""
     cues = _cues(exercise)
+    seq, setup = prepare(seq, POSTURE[exercise])
     measures = Measures(seq)
-    setup = check_setup(measures)
     if not setup.usable:
         return AnalysisReport(exercise, 0, (), (), setup.warnings, video)
     signal = smooth(seq.t, bridge_gaps(seq.t, SIGNALS[exercise](seq)))

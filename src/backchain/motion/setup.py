@@ -5,16 +5,18 @@ with whatever can be trusted.
 """
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from backchain.motion.landmarks import Landmark
 from backchain.motion.measures import Measures
+from backchain.motion.poses import PoseSequence
 from backchain.motion.rules import View
 from backchain.motion.signals import LEFT, RIGHT
 
-__all__ = ["SetupReport", "check_setup", "view_of"]
+__all__ = ["Posture", "SetupReport", "check_setup", "prepare", "view_of"]
 
 MIN_PRESENT = 0.6  # share of frames with a person; below it, too much of the clip is unusable
 MIN_CONFIDENCE = 0.6  # mean visibility of shoulders, hips and knees the model should reach
@@ -33,6 +35,10 @@ _ENDS = {
 }
 
 
+# How the body lies in the exercise's working position, for telling a turned video from a real one.
+Posture = Literal["standing", "lying", "hands_and_feet"]
+
+
 @dataclass(frozen=True)
 class SetupReport:
     usable: bool  # at least some frames show a person
@@ -48,6 +54,11 @@ def view_of(measures: Measures, mask: npt.NDArray[np.bool_] | None = None) -> Vi
     if width <= SIDE_MAX_SHOULDERS:
         return View.SIDE
     return View.FRONT if width >= FRONT_MIN_SHOULDERS else View.ANY
+
+
+def prepare(seq: PoseSequence, posture: Posture) -> tuple[PoseSequence, SetupReport]:
+    """The frames to analyse and what is wrong with the set-up."""
+    return seq, check_setup(Measures(seq))
 
 
 def check_setup(measures: Measures) -> SetupReport:

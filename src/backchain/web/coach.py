@@ -283,7 +283,7 @@ class Coach:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # The app's own lifespan runs first and sets `app.state.config`.
     config: Config = app.state.config
-    app.state.coach = Coach(config, LiveSets(), PosePool(config.pose_threads, quiet_pose))
+    app.state.coach = Coach(config, LiveSets(), PosePool(config.pose_threads, getattr(app.state, "pose_factory", quiet_pose)))
     try:
         yield
     finally:
