@@ -19,7 +19,7 @@ from backchain.exercises import CORE_EXERCISES, Equipment, load_catalogue
 from backchain.motion.analysis import AnalysisReport, VideoSummary, analyze
 from backchain.motion.demo import FPS, NO_RULE, POINTS, Clip, clips, demo, outline, repeat
 from backchain.motion.demo_versions import STAGINGS
-from backchain.motion.rules import RULES
+from backchain.motion.motions import RULES
 
 Metres = npt.NDArray[np.float64]
 TIMES = 3  # loops played back to back

@@ -5,8 +5,8 @@ import pytest
 
 from backchain.motion.landmarks import Landmark
 from backchain.motion.measures import Measures
+from backchain.motion.motions import RULES
 from backchain.motion.poses import PoseSequence
-from backchain.motion.rules import RULES
 from backchain.motion.synthetic import FAULTS, MAX_DROP_RUN, STARTS_AT_TOP, generate
 from backchain.motion.synthetic_body import HIDDEN_DROP, VISIBLE
 

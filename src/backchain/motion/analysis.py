@@ -7,37 +7,15 @@ import numpy as np
 import numpy.typing as npt
 
 from backchain.exercises import load_catalogue
-from backchain.motion.counting import CounterConfig, Rep, count_set
+from backchain.motion.counting import Rep
 from backchain.motion.measures import Measures
-from backchain.motion.poses import PoseSequence
-from backchain.motion.rules import RULES, FormRule, View, Window
-from backchain.motion.setup import Posture, prepare, view_of
-from backchain.motion.signals import SIGNALS, bridge_gaps, smooth
+from backchain.motion.motions import ExerciseMotion, motion_of
+from backchain.motion.poses import Pose, PoseSequence
+from backchain.motion.rules import FormRule, View, Window
+from backchain.motion.setup import prepare, view_of
+from backchain.motion.tracking import SetTracker
 
-__all__ = ["MIN_AMPLITUDE", "AnalysisReport", "Fault", "RepDetail", "VideoSummary", "analyze"]
-
-# The smallest movement that is a rep, in the phase signal's unit: enough to tell a rep from
-# shifting about, small enough for the easiest versions of each exercise.
-MIN_AMPLITUDE = {
-    "glute_bridge": 0.15,  # torso lengths the hips rise towards the shoulder-knee line
-    "romanian_deadlift": 0.25,  # torso lengths the shoulders drop towards the hips
-    "bent_over_row": 0.3,  # torso lengths the hand rises
-    "downward_dog": 0.25,  # torso lengths the hips rise above the hands-feet line
-    "kettlebell_swing": 0.6,  # torso lengths the hands rise
-    "squat": 0.3,  # torso lengths the hips drop
-    "locust": 0.1,  # torso lengths the feet or chest lift
-}
-POSTURE: dict[str, Posture] = {
-    "glute_bridge": "lying",
-    "romanian_deadlift": "standing",
-    "bent_over_row": "standing",
-    "downward_dog": "hands_and_feet",
-    "kettlebell_swing": "standing",
-    "squat": "standing",
-    "locust": "lying",
-}
-# Exercises whose time at the top matters (a pause, a held lift, a held pose).
-HOLD_EXERCISES = frozenset({"glute_bridge", "downward_dog", "locust"})
+__all__ = ["AnalysisReport", "Fault", "RepDetail", "VideoSummary", "analyze", "report_of"]
 
 
 @dataclass(frozen=True)
@@ -116,31 +94,49 @@ class AnalysisReport:
 
 
 def analyze(seq: PoseSequence, exercise: str, *, video: VideoSummary) -> AnalysisReport:
-    """Count reps and check form; CatalogueError for an unknown exercise id."""
-    cues = _cues(exercise)
-    seq, setup = prepare(seq, POSTURE[exercise])
-    measures = Measures(seq)
+    """Count reps and check form; CatalogueError for an unknown exercise id.
+
+    The frames go through a `SetTracker` one by one, exactly as the live coach's do.
+    """
+    motion = motion_of(exercise)
+    seq, setup = prepare(seq, motion.posture)
     if not setup.usable:
         return AnalysisReport(exercise, 0, (), (), setup.warnings, video)
-    signal = smooth(seq.t, bridge_gaps(seq.t, SIGNALS[exercise](seq)))
-    counted = count_set(seq.t, signal, CounterConfig(MIN_AMPLITUDE[exercise]))
-    reps = counted.reps
+    tracker = SetTracker(motion, seq.size)
+    present = seq.present
+    for i, t in enumerate(seq.t):
+        pose = Pose(float(t), seq.image[i], seq.world[i], seq.visibility[i]) if present[i] else None
+        tracker.push(float(t), pose)
+    tracker.finish()
+    return report_of(tracker, video, setup.warnings)
+
+
+def report_of(
+    tracker: SetTracker, video: VideoSummary, setup_warnings: tuple[str, ...] = ()
+) -> AnalysisReport:
+    """The report on a set's frames so far: its reps, their holds and faults, and warnings."""
+    motion, exercise = tracker.motion, tracker.motion.exercise
+    cues = _cues(exercise)
+    seq = tracker.sequence()
+    measures = Measures(seq)
+    signal = tracker.signal()
+    reps = tracker.rep_details()
     depths = np.array([_depth(seq.t, signal, rep) for rep in reps])
     details, faults, skipped = [], [], set()
     for rep in reps:
         mask = (seq.t >= rep.start_s) & (seq.t <= rep.end_s)
         window = Window(rep, mask, measures, signal, depths)
-        found, missed = _check_rep(exercise, window, view_of(measures, mask), cues)
+        found, missed = _check_rep(motion, window, view_of(measures, mask), cues)
         faults.extend(found)
         skipped.update(missed)
-        hold = rep.hold_s if exercise in HOLD_EXERCISES else None
+        hold = rep.hold_s if motion.holds else None
         details.append(
             RepDetail(rep.index, rep.start_s, rep.end_s, hold, tuple(f.id for f in found))
         )
     view = view_of(measures)
     warnings = [
-        *setup.warnings,
-        *_partial_warning(counted.partials),
+        *setup_warnings,
+        *_partial_warning(tracker.counter.partials),
         *_view_warnings(skipped, cues),
     ]
     return AnalysisReport(
@@ -167,10 +163,10 @@ def _depth(t: npt.NDArray[np.float64], signal: npt.NDArray[np.float64], rep: Rep
 
 
 def _check_rep(
-    exercise: str, window: Window, view: View | None, cues: dict[str, str]
+    motion: ExerciseMotion, window: Window, view: View | None, cues: dict[str, str]
 ) -> tuple[list[Fault], set[FormRule]]:
     found, skipped = [], set()
-    for rule in (r for r in RULES if r.exercise == exercise):
+    for rule in motion.rules:
         if rule.view is not View.ANY and rule.view is not view:
             skipped.add(rule)
             continue

@@ -1,15 +1,27 @@
 """Counting reps from a phase signal: a two-state machine with hysteresis and minimum phase times.
 
 The signal is high at the top of a rep's working phase. The counter keeps a sliding range of
-recent values; it enters "low" when the signal falls below 35 % of that range and counts a rep
-when it climbs back above 65 %. A rep therefore needs a real excursion, jitter inside the band
-never counts, and the top position someone starts in (standing before a squat) is not a rep.
-Nothing counts until the signal has moved through the exercise's minimum amplitude, so set-up
-fidgeting is ignored.
+recent values; it enters "low" when the signal falls below 35 % of that range and "high" when it
+climbs back above 65 %. A rep therefore needs a real excursion, jitter inside the band never
+counts, and the top position someone starts in (standing before a squat) is not a rep. Nothing
+counts until the signal has moved through the exercise's minimum amplitude, so set-up fidgeting
+is ignored.
+
+A rep is complete when the body heads back to where the set started: a set that starts at the
+top (standing before a squat) completes each rep on arriving back at the top; one that starts at
+the bottom (lying before a bridge) completes it as the lowering starts, so a last rep still held
+when the recording ends is not yet a rep. A held pose (the dog) counts on arriving at the top. A rise that falls back before the
+top of the range is still a rep when it moved through the exercise's minimum amplitude (a shallow
+rep among full ones is counted, and the form rules judge it); smaller rises are reported as
+part-way movements.
+
+The top of a rep is the top 35 % of its own range, the same line the counter uses: the hold is
+the time spent there, from the end of the rise to the start of the lowering.
 """
 
 from collections import deque
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -27,28 +39,30 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 
 LOW_FRACTION = 0.35  # below this share of the recent range the rep has started
-HIGH_FRACTION = 0.65  # above it the rep is counted: 0.3 of the range apart is the hysteresis
-PARTIAL_FRACTION = 0.45  # a rise past this that falls back is reported as a partial rep
+HIGH_FRACTION = 0.65  # above it the body is at the top: 0.3 of the range apart is the hysteresis
+PARTIAL_FRACTION = 0.45  # a rise past this that falls back is a shallow rep or a part-way movement
 RANGE_WINDOW_S = 10.0  # the range follows the last 10 s, so it adapts to a new camera angle
 MIN_PHASE_S = 0.15  # a crossing must hold this long: one-frame spikes never switch state
-# Held means near the top and nearly still: moving at under 20 % of the rep's average rising
-# speed, measured over +-0.1 s so frame jitter does not read as movement. Without the speed
-# test the slow ends of the rise and fall would count as holding, at any tempo.
-HOLD_MAX_SPEED = 0.2
-SPEED_SPAN_S = 0.1
+
+CountsOn = Literal["top", "return"]
 
 
 @dataclass(frozen=True)
 class CounterConfig:
-    """How to count one exercise; `min_amplitude` is in the signal's own unit."""
+    """How to count one exercise; `min_amplitude` and `floor` are in the signal's own unit.
+
+    `floor`, when known, is the signal's value in the starting position whatever the camera
+    (the hips on the hands-feet line in a plank), so a pose held from the first frame counts.
+    """
 
     min_amplitude: float
-    hold_fraction: float = 0.9  # share of the rep's rise that counts as "at the top"
+    counts_on: CountsOn = "return"
+    floor: float | None = None
 
 
 @dataclass(frozen=True)
 class RepEvent:
-    """Emitted live when a rep reaches the top."""
+    """Emitted live when a rep is complete."""
 
     index: int  # 1-based
     t: float
@@ -56,13 +70,13 @@ class RepEvent:
 
 @dataclass(frozen=True)
 class Rep:
-    """A finished rep: from its lowest point to leaving the top."""
+    """A finished rep: from its lowest point to its highest."""
 
     index: int
     start_s: float
-    top_s: float  # when it reached the top (the live count comes earlier, on the way up)
+    top_s: float  # when it arrived at the top
     end_s: float
-    hold_s: float  # time held still near the top
+    hold_s: float  # time at the top
 
 
 class RepCounter:
@@ -71,11 +85,17 @@ class RepCounter:
     def __init__(self, config: CounterConfig) -> None:
         self.config = config
         self.count = 0
+        self.tops: list[float] = []  # when each rep arrived at its top
+        self.partials: list[float] = []  # rises that fell back short of the top, when they peaked
         self._recent: deque[tuple[float, float]] = deque()
         self._state: str | None = None  # "low" | "high"; None until the first position is known
         self._pending: tuple[str, float] | None = None  # a crossing waiting out MIN_PHASE_S
-        self._partial: float | None = None  # when a part-way rise peaked, since the last bottom
-        self.partials: list[float] = []  # rises past PARTIAL_FRACTION that fell back uncounted
+        self._bottom: float | None = None  # the lowest value since the last top
+        self._rise: tuple[float, float] | None = None  # a part-way rise's (time, value) at its peak
+        self._open = False  # at the top of a rep that is counted when it leaves
+        self._leaving: float | None = None  # when the signal last fell below the top line
+        self.at_top = False  # whether the latest value is in the top of the range
+        self._from_top = False  # whether the set started at the top of its range
 
     def update(self, t: float, value: float) -> RepEvent | None:
         if not np.isfinite(value):
@@ -89,37 +109,81 @@ class RepCounter:
             # makes the next top count.
             if high - low >= self.config.min_amplitude:
                 self._state = "low"
+                self._from_top = value <= low + LOW_FRACTION * (high - low)
             return None
         wanted = self._wanted(value, low, high)
-        self._track_partial(t, value, low, high, wanted)
+        self.at_top = value >= low + HIGH_FRACTION * (high - low)
+        event = self._track_rise(t, value, low, high, wanted)
         if wanted is None or wanted == self._state:
             self._pending = None
-            return None
+            return event
         if self._pending is None or self._pending[0] != wanted:
             self._pending = (wanted, t)
         if t - self._pending[1] < MIN_PHASE_S:
-            return None
+            return event
         self._state, since = wanted, self._pending[1]
         self._pending = None
         if wanted == "low":
-            return None
-        self._partial = None
+            self._bottom = value
+            if self._open:  # fell straight through the top line
+                self._open = False
+                return self._count(since)
+            return event
+        self._rise = None
         if high - low < self.config.min_amplitude:
-            return None
-        self.count += 1
-        return RepEvent(self.count, since)
+            return None  # a top without a rep-sized range around it is not a rep
+        self.tops.append(since)
+        if self.config.counts_on == "top" or self._from_top:
+            return self._count(since)
+        self._open, self._leaving = True, None
+        return None
 
-    def _track_partial(
+    @property
+    def top_since(self) -> float | None:
+        """When the body arrived at the top it is at now; None when it is not at a top."""
+        return self.tops[-1] if self._state == "high" and self.at_top and self.tops else None
+
+    def finish(self) -> RepEvent | None:
+        """The recording has ended: a rep whose lowering had begun is complete."""
+        if self._open and self._leaving is not None:
+            self._open = False
+            return self._count(self._leaving)
+        return None
+
+    def _count(self, t: float) -> RepEvent:
+        self.count += 1
+        return RepEvent(self.count, t)
+
+    def _track_rise(
         self, t: float, value: float, low: float, high: float, wanted: str | None
-    ) -> None:
-        """Note a rise that got part of the way up, once it falls back to the bottom."""
+    ) -> RepEvent | None:
+        """End a held rep as it is lowered; a rise that got part of the way up is, once it falls
+        back to the bottom, a shallow rep (it moved through the minimum amplitude) or a part-way
+        movement."""
+        if self._open:
+            # Leaving the top ends a held rep: counted once the lowering has lasted MIN_PHASE_S.
+            if value >= low + HIGH_FRACTION * (high - low):
+                self._leaving = None
+            elif self._leaving is None:
+                self._leaving = t
+            elif t - self._leaving >= MIN_PHASE_S:
+                self._open = False
+                return self._count(self._leaving)
+            return None
         if self._state != "low" or high - low < self.config.min_amplitude:
-            return
+            return None
+        self._bottom = value if self._bottom is None else min(self._bottom, value)
         if value >= low + PARTIAL_FRACTION * (high - low):
-            self._partial = t
-        elif wanted == "low" and self._partial is not None:
-            self.partials.append(self._partial)
-            self._partial = None
+            if self._rise is None or value > self._rise[1]:
+                self._rise = (t, value)
+        elif wanted == "low" and self._rise is not None:
+            (peak_t, peak), self._rise = self._rise, None
+            bottom, self._bottom = self._bottom, value
+            if bottom is not None and peak - bottom >= self.config.min_amplitude:
+                self.tops.append(peak_t)
+                return self._count(t)
+            self.partials.append(peak_t)
+        return None
 
     def _remember(self, t: float, value: float) -> None:
         self._recent.append((t, value))
@@ -128,7 +192,9 @@ class RepCounter:
 
     def _levels(self) -> tuple[float, float]:
         values = [v for _, v in self._recent]
-        return min(values), max(values)
+        floor = self.config.floor
+        low = min(values) if floor is None else min(min(values), floor)
+        return low, max(values)
 
     def _wanted(self, value: float, low: float, high: float) -> str | None:
         span = high - low
@@ -153,54 +219,42 @@ class CountedSet:
 def count_set(t: FloatArray, values: FloatArray, config: CounterConfig) -> CountedSet:
     """The reps, and the part-way movements that were not counted."""
     counter = RepCounter(config)
-    crossings: list[float] = []
     for ti, vi in zip(t, values, strict=True):
-        event = counter.update(float(ti), float(vi))
-        if event is not None:
-            crossings.append(event.t)
-    reps = [_rep(i, c, crossings, t, values, config) for i, c in enumerate(crossings)]
-    return CountedSet(reps, counter.partials)
+        counter.update(float(ti), float(vi))
+    counter.finish()
+    return CountedSet(rep_details(counter, t, values), counter.partials)
 
 
-def _rep(
-    i: int,
-    crossing: float,
-    crossings: list[float],
-    t: FloatArray,
-    values: FloatArray,
-    config: CounterConfig,
-) -> Rep:
-    """The rep around one counted crossing: its bottom, its arrival at the top, the still time there."""
-    previous = crossings[i - 1] if i else float(t[0])
-    following = crossings[i + 1] if i + 1 < len(crossings) else float(t[-1]) + 1.0
+def rep_details(counter: RepCounter, t: FloatArray, values: FloatArray) -> list[Rep]:
+    """The counted reps of a counter fed with (t, values): each one's bottom, top and hold."""
+    tops = counter.tops[: counter.count]  # a top still held when the recording ends is no rep
+    return [_rep(i, tops, t, values, counter.config.floor) for i in range(len(tops))]
+
+
+def _rep(i: int, tops: list[float], t: FloatArray, values: FloatArray, floor: float | None) -> Rep:
+    """The rep around one top: its bottom, its arrival at the top and the time held there."""
     known = np.isfinite(values)
-    rising = (t >= previous) & (t <= crossing) & known
-    falling = (t >= crossing) & (t < following) & known
-    if not rising.any() or not falling.any():
-        return Rep(i + 1, crossing, crossing, crossing, 0.0)
-    start = float(t[rising][np.argmin(values[rising])])
-    bottom = float(np.min(values[rising]))
-    amplitude = float(np.max(values[falling])) - bottom
-    level = bottom + config.hold_fraction * amplitude
-    top_run = _first_run(falling & (values >= level))
+    before = tops[i - 1] if i else float(t[0]) - 1.0
+    after = tops[i + 1] if i + 1 < len(tops) else float(t[-1]) + 1.0
+    rising = (t > before) & (t <= tops[i]) & known
+    if not rising.any():
+        return Rep(i + 1, tops[i], tops[i], tops[i], 0.0)
+    start_index = int(np.flatnonzero(rising)[np.argmin(values[rising])])
+    span = (t >= t[start_index]) & (t < after) & known
+    bottom = float(values[start_index]) if floor is None else min(floor, float(values[start_index]))
+    level = bottom + HIGH_FRACTION * (float(np.max(values[span])) - bottom)
+    top_run = _first_run(span & (values >= level), t)
     arrive, leave = int(top_run[0]), int(top_run[-1])
-    speed = _speed(t[known], values[known], t)
-    rising_speed = amplitude / max(float(t[arrive]) - start, SPEED_SPAN_S)
-    still = top_run[speed[top_run] <= HOLD_MAX_SPEED * rising_speed]
+    peak = int(top_run[np.argmax(values[top_run])])
     step = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
-    end = float(t[min(leave + 1, len(t) - 1)])
-    return Rep(i + 1, start, float(t[arrive]), end, len(still) * step)
+    hold = float(t[leave] - t[arrive]) + step
+    # The rep ends at its highest point: what follows belongs to the lowering of the next.
+    return Rep(i + 1, float(t[start_index]), float(t[arrive]), float(t[peak]), hold)
 
 
-def _first_run(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
-    """Indices of the first run of True values (the first arrival at the top and its stay)."""
+def _first_run(mask: npt.NDArray[np.bool_], t: FloatArray) -> npt.NDArray[np.intp]:
+    """Indices of the first run of True values (the first arrival at the top and its stay);
+    dips out of it shorter than MIN_PHASE_S do not end it, as they do not end a stay live."""
     where = np.flatnonzero(mask)
-    breaks = np.flatnonzero(np.diff(where) > 1)
+    breaks = np.flatnonzero(np.diff(t[where]) > MIN_PHASE_S + 1e-9)
     return where if not len(breaks) else where[: breaks[0] + 1]
-
-
-def _speed(t_known: FloatArray, v_known: FloatArray, t: FloatArray) -> FloatArray:
-    """|dv/dt| from the values SPEED_SPAN_S either side of each frame."""
-    ahead = np.interp(t + SPEED_SPAN_S, t_known, v_known)
-    behind = np.interp(t - SPEED_SPAN_S, t_known, v_known)
-    return np.asarray(np.abs(ahead - behind) / (2 * SPEED_SPAN_S), dtype=np.float64)

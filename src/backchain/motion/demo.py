@@ -19,8 +19,9 @@ from backchain.errors import CatalogueError
 from backchain.exercises import Exercise, load_catalogue
 from backchain.motion.demo_versions import HOLD_S, STAGINGS, Staging
 from backchain.motion.landmarks import Landmark
+from backchain.motion.motions import RULES
 from backchain.motion.poses import PoseSequence
-from backchain.motion.rules import RULES, View
+from backchain.motion.rules import View
 from backchain.motion.synthetic import STARTS_AT_TOP, generate
 
 __all__ = ["FPS", "NO_RULE", "POINTS", "Clip", "Demo", "Frames", "Key", "Outline", "Prop",

@@ -12,39 +12,31 @@ frame the set. Faults named after the rules' fault ids change the kinematics of 
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from backchain.motion.motions import MOTIONS, Where
 from backchain.motion.poses import PoseSequence
 from backchain.motion.synthetic_body import MOVES, Figure, Motion, film
 
 __all__ = ["FAULTS", "Params", "Synthetic", "Truth", "generate"]
 
 FloatArray = npt.NDArray[np.float64]
-Where = Literal["top", "bottom", "hold"]
 
 SET_UP_SHIFT = 0.12  # share of the range the lead-in shift moves: set-up, never a rep
 REP_VARIATION = 0.06  # up to this share of the range is left out of a rep: no two reps alike
-SHORT_HOLD_SHARE = 0.25  # a `short_hold` rep holds a quarter of `hold_s`
+SHORT_HOLD_SHARE = 0.1  # a `short_hold` rep holds a tenth of `hold_s`: clearly short
 STEP_AWAY_M = 0.4  # how far a standing person walks off in the lead-out
 MAX_DROP_RUN = 3  # never more than this many frames without a person in a row
 JITTER_UNIT = 1e-3  # `jitter` is in thousandths of the frame (width for x, height for y)
 MIN_STRETCH_S = 1e-6  # shorter stretches are left out: far below a frame, and never divided by
 
-# Where each fault shows: at the top or the bottom of the chosen reps, or in their hold time.
-FAULTS: Mapping[str, Mapping[str, Where]] = {
-    "glute_bridge": {"hips_low": "top", "over_arch": "top", "feet_too_far": "top", "no_pause": "hold"},
-    "romanian_deadlift": {"knees_bend_too_much": "bottom", "weights_drift": "bottom", "half_finish": "top"},
-    "bent_over_row": {"torso_rises": "top", "no_pause": "hold"},
-    "downward_dog": {"hips_low": "top", "knees_stay_bent": "top", "short_hold": "hold"},
-    "kettlebell_swing": {"squat_swing": "bottom", "soft_finish": "top", "leaning_back": "top"},
-    "squat": {"heels_lift": "bottom", "depth_varies": "bottom", "shift_to_one_side": "bottom"},
-    "locust": {"neck_cranked": "top", "short_hold": "hold"},
-}  # fmt: skip
-STARTS_AT_TOP = frozenset({"romanian_deadlift", "squat"})  # standing tall is the signal's top
-STEPS_AWAY = frozenset({"romanian_deadlift", "squat"})  # stand up and walk off afterwards
+# Where each fault shows (top or bottom of the chosen reps, or their hold), and how each
+# exercise's set starts and ends, from its motion.
+FAULTS: Mapping[str, Mapping[str, Where]] = {e: m.synthetic_faults for e, m in MOTIONS.items()}
+STARTS_AT_TOP = frozenset(e for e, m in MOTIONS.items() if m.starts_at_top)
+STEPS_AWAY = frozenset(e for e, m in MOTIONS.items() if m.steps_away)
 
 
 @dataclass(frozen=True)

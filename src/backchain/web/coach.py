@@ -8,26 +8,27 @@ Protocol (one WebSocket per connection, `/coach/ws?exercise=ID[&set=SET_ID]`):
 - client -> server: binary messages, an 8-byte little-endian float64 client time in seconds
   followed by a JPEG of at most `Config.max_frame_kb` KB and `Config.max_frame_pixels` pixels;
   or the text {"type": "finish"}.
-- server -> client per frame: {"type": "frame", "reps", "hold_s", "cue", "landmarks", "done"};
-  for finish: {"type": "finished", "reps", "save_url"}; for anything malformed or too big:
-  {"type": "warning", "message"}, and the connection stays open.
+- server -> client per frame: {"type": "frame", "reps", "hold_s", "cue", "say", "rep",
+  "landmarks", "done"}: `say` is what to speak now (the count as a rep completes, then the rep's
+  fault in a few words or praise) or null; `rep` is null, or {"index", "hold_s", "faults": [{"id",
+  "cue"}]} on the frame a rep is judged. For finish: {"type": "finished", "reps", "summary" (one
+  {"index", "hold_s", "faults"} per rep), "faults", "save_url"}, the set analysed as a file of
+  its frames would be. For anything malformed or too big: {"type": "warning", "message"}, and
+  the connection stays open.
 
 A frame's byte size is checked as it arrives and its pixel size from the JPEG header, so an
 oversized frame is never decoded. Frames are decoded and read by a pose model on the threads of
 a `PosePool` (made with the app, one model per thread for every connection), never on the event
-loop, and dropped; only landmarks of the last seconds stay.
+loop, and dropped; the set's landmarks stay (`motion.live.LiveSet`).
 """
 
 import asyncio
 import io
 import json
-import secrets
 import struct
-import time
-from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any
 
@@ -41,34 +42,16 @@ from PIL import Image
 from backchain.config import Config
 from backchain.errors import BackchainError, CatalogueError
 from backchain.exercises import Catalogue, Exercise, load_catalogue
-from backchain.motion.analysis import HOLD_EXERCISES, MIN_AMPLITUDE, VideoSummary, analyze
-from backchain.motion.counting import CounterConfig, RepCounter
 from backchain.motion.estimators import PoseEstimator
+from backchain.motion.live import IDLE_END_S, LiveSet, LiveSets
 from backchain.motion.live_pool import PosePool, PoseStream
-from backchain.motion.measures import Measures
-from backchain.motion.poses import Pose, PoseSequence
-from backchain.motion.rules import View
-from backchain.motion.setup import check_setup, view_of
-from backchain.motion.signals import SIGNALS, SMOOTH_S
+from backchain.motion.poses import Pose
 from backchain.web.analysis import SESSION_LOG_URL, quiet_pose
 from backchain.web.errors import NotFoundError
 from backchain.web.templating import templates
 
 __all__ = ["Coach", "LiveSet", "router"]
 
-SIGNAL_WINDOW_S = 3.0  # landmarks kept to compute the phase signal (torso length is a median)
-RULES_WINDOW_S = 8.0  # landmarks kept to check the form of the rep just finished
-IDLE_END_S = 10.0  # a set with reps ends after this long without movement
-MOVE_WINDOW_S = 1.0  # movement is the signal's range over this long ...
-MOVE_FRACTION = 0.25  # ... above this share of the exercise's minimum rep amplitude
-HOLD_MAX_SPEED = 0.15  # torso lengths a second: slower than this at the top is holding still
-SPEED_SPAN_S = 0.4  # speed is measured across this long, so frame jitter does not read as moving
-# A rep is over (its hold ended, its form can be judged) once the signal falls this share of the
-# exercise's minimum amplitude below its peak since the count.
-TOP_DROP_FRACTION = 0.35
-CUE_SHOW_S = 3.0  # a fault's cue stays up this long after its rep
-SETUP_WINDOW_S = 1.0  # the camera set-up is judged on the last second, as a file is on all of it
-RESUME_WINDOW_S = 60.0  # a dropped connection may resume its set within this long
 FRAME_GAP_S = 1 / 15  # the time put between the last frame of a set and a resumed stream's first
 _HEADER = struct.Struct("<d")  # the client's timestamp in seconds before each JPEG
 TRY_AGAIN_LATER = 1013  # the WebSocket close code for a server too busy to serve one more
@@ -80,193 +63,6 @@ FloatArray = npt.NDArray[np.float64]
 
 class BadMessage(BackchainError):
     """A message the coach cannot use; the text is sent back as a warning."""
-
-
-@dataclass
-class LiveSet:
-    """One set being counted live: the counter's state outlives a dropped connection."""
-
-    id: str
-    exercise: str
-    counter: RepCounter
-    poses: deque[tuple[float, Pose | None]] = field(default_factory=deque)
-    raw: deque[tuple[float, float]] = field(default_factory=deque)  # phase signal, last SMOOTH_S
-    smooth: deque[tuple[float, float]] = field(
-        default_factory=deque
-    )  # smoothed, last MOVE_WINDOW_S
-    size: tuple[int, int] = (0, 0)
-    last_t: float | None = None
-    last_move_t: float | None = None
-    peak: float | None = None  # the signal's peak since the last count; None once the rep is over
-    hold_from: float | None = None
-    fault_ids: list[str] = field(default_factory=list)
-    fault_cue: tuple[str, float] | None = None  # the latest fault's cue and its rep's time
-    seen: float = field(default_factory=time.monotonic)
-
-    @classmethod
-    def new(cls, exercise: str) -> "LiveSet":
-        config = CounterConfig(MIN_AMPLITUDE[exercise])
-        return cls(secrets.token_urlsafe(9), exercise, RepCounter(config))
-
-    @property
-    def reps(self) -> int:
-        return self.counter.count
-
-    def update(self, t: float, pose: Pose | None, size: tuple[int, int]) -> dict[str, Any]:
-        """Take one frame's pose at set time `t`; the reply for the client."""
-        self.size, self.last_t, self.seen = size, t, time.monotonic()
-        self._remember(t, pose)
-        value = self._smoothed(t, self._signal())
-        if self.counter.update(t, value) is not None:
-            if self.peak is not None:  # counted again before falling far: judge the last one now
-                self._check_form(t)
-            self.peak, self.hold_from = value, None
-        hold = self._hold(t, value)
-        return {
-            "type": "frame",
-            "reps": self.reps,
-            "hold_s": round(hold, 1),
-            "cue": self._cue(t, pose),
-            "landmarks": _landmarks(pose),
-            "done": self._idle(t, value) and hold == 0.0,
-        }
-
-    def finish(self) -> dict[str, Any]:
-        """End the set: judge a rep still at the top; the reply with the session log's link."""
-        if self.peak is not None and self.last_t is not None:
-            self._check_form(self.last_t)
-            self.peak = None
-        return {"type": "finished", "reps": self.reps, "save_url": self.save_url()}
-
-    def save_url(self) -> str:
-        faults = f"&faults={','.join(self.fault_ids)}" if self.fault_ids else ""
-        return f"{SESSION_LOG_URL.format(exercise=self.exercise)}?reps={self.reps}{faults}"
-
-    def _remember(self, t: float, pose: Pose | None) -> None:
-        self.poses.append((t, pose))
-        while self.poses[0][0] < t - RULES_WINDOW_S:
-            self.poses.popleft()
-
-    def _sequence(self, since: float) -> PoseSequence:
-        recent = [(t, p) for t, p in self.poses if t >= since]
-        return PoseSequence.from_poses([t for t, _ in recent], [p for _, p in recent], self.size)
-
-    def _signal(self) -> float:
-        t = self.poses[-1][0]
-        if self.poses[-1][1] is None:
-            return float("nan")
-        values = SIGNALS[self.exercise](self._sequence(t - SIGNAL_WINDOW_S))
-        return float(values[-1])
-
-    def _smoothed(self, t: float, value: float) -> float:
-        """A trailing average over the analysis' smoothing window (live, nothing comes after)."""
-        if not np.isfinite(value):
-            return float("nan")
-        self.raw.append((t, value))
-        while self.raw[0][0] < t - SMOOTH_S:
-            self.raw.popleft()
-        smoothed = float(np.mean([v for _, v in self.raw]))
-        self.smooth.append((t, smoothed))
-        while self.smooth[0][0] < t - MOVE_WINDOW_S:
-            self.smooth.popleft()
-        return smoothed
-
-    def _hold(self, t: float, value: float) -> float:
-        """Seconds held still at the top of the current rep; its form is judged once it is over."""
-        if self.peak is None or not np.isfinite(value):
-            return 0.0
-        self.peak = max(self.peak, value)
-        if value < self.peak - TOP_DROP_FRACTION * self.counter.config.min_amplitude:
-            self._check_form(t)
-            self.peak, self.hold_from = None, None
-            return 0.0
-        if self.exercise not in HOLD_EXERCISES:
-            return 0.0
-        speed = self._speed(t)
-        if speed is not None and speed > HOLD_MAX_SPEED:
-            self.hold_from = None
-        elif self.hold_from is None:
-            self.hold_from = t
-        return 0.0 if self.hold_from is None else t - self.hold_from
-
-    def _speed(self, t: float) -> float | None:
-        recent = [(ti, v) for ti, v in self.smooth if ti >= t - SPEED_SPAN_S]
-        if len(recent) < 2 or recent[-1][0] == recent[0][0]:
-            return None
-        return abs(recent[-1][1] - recent[0][1]) / (recent[-1][0] - recent[0][0])
-
-    def _idle(self, t: float, value: float) -> bool:
-        values = [v for _, v in self.smooth]
-        moving = (
-            bool(values)
-            and max(values) - min(values) > MOVE_FRACTION * self.counter.config.min_amplitude
-        )
-        if np.isfinite(value) and moving:
-            self.last_move_t = t
-        if self.last_move_t is None:
-            self.last_move_t = t
-        return self.reps > 0 and t - self.last_move_t >= IDLE_END_S
-
-    def _check_form(self, t: float) -> None:
-        """Run the form rules over the last few seconds; keep the faults of the newest rep."""
-        seq = self._sequence(t - RULES_WINDOW_S)
-        duration = float(seq.t[-1] - seq.t[0]) if len(seq) > 1 else 0.0
-        fps = (len(seq) - 1) / duration if duration > 0 else 0.0
-        report = analyze(seq, self.exercise, video=VideoSummary(duration, fps, len(seq)))
-        if not report.rep_details:
-            return
-        last = report.rep_details[-1]
-        for fault in report.faults:
-            if fault.rep == last.index:
-                self.fault_cue = (fault.cue, t)
-                if fault.id not in self.fault_ids:
-                    self.fault_ids.append(fault.id)
-
-    def _cue(self, t: float, pose: Pose | None) -> str:
-        """One cue at a time: a set-up problem first, then the latest fault, then the view."""
-        if pose is None:
-            return "Step into the picture: your whole body, side-on to the camera."
-        recent = Measures(self._sequence(t - SETUP_WINDOW_S))
-        problems = check_setup(recent).warnings
-        if problems:
-            return problems[0]
-        if self.fault_cue is not None and t - self.fault_cue[1] <= CUE_SHOW_S:
-            return self.fault_cue[0]
-        if view_of(recent) is View.FRONT:
-            return "Turn side-on to the camera so every form check can see you."
-        return ""
-
-
-def _landmarks(pose: Pose | None) -> list[list[float]]:
-    if pose is None:
-        return []
-    rows = np.column_stack([pose.image[:, :2], pose.visibility])
-    return [[round(float(v), 3) for v in row] for row in rows]
-
-
-class LiveSets:
-    """Sets by id, kept `RESUME_WINDOW_S` after their last frame so a reconnect can resume."""
-
-    def __init__(self) -> None:
-        self.sets: dict[str, LiveSet] = {}
-
-    def open(self, exercise: str, set_id: str | None) -> LiveSet:
-        self._expire()
-        known = self.sets.get(set_id or "")
-        if known is not None and known.exercise == exercise:
-            known.seen = time.monotonic()
-            return known
-        live = LiveSet.new(exercise)
-        self.sets[live.id] = live
-        return live
-
-    def close(self, live: LiveSet) -> None:
-        self.sets.pop(live.id, None)
-
-    def _expire(self) -> None:
-        now = time.monotonic()
-        for key in [k for k, s in self.sets.items() if now - s.seen > RESUME_WINDOW_S]:
-            del self.sets[key]
 
 
 @dataclass
@@ -283,7 +79,11 @@ class Coach:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # The app's own lifespan runs first and sets `app.state.config`.
     config: Config = app.state.config
-    app.state.coach = Coach(config, LiveSets(), PosePool(config.pose_threads, getattr(app.state, "pose_factory", quiet_pose)))
+    app.state.coach = Coach(
+        config,
+        LiveSets(),
+        PosePool(config.pose_threads, getattr(app.state, "pose_factory", quiet_pose)),
+    )
     try:
         yield
     finally:
@@ -355,7 +155,9 @@ async def _serve(socket: WebSocket, coach: Coach, live: LiveSet, poses: PoseStre
             if message.get("text") is not None:
                 _finish_request(message["text"])
                 coach.sets.close(live)
-                await socket.send_json(live.finish())
+                finished = await asyncio.to_thread(live.finish, "")
+                finished["save_url"] = _save_url(live.exercise, finished)
+                await socket.send_json(finished)
                 continue
             client_t, jpeg = _split(message.get("bytes") or b"", coach.config.max_frame_bytes)
             if offset is not None:
@@ -370,6 +172,12 @@ async def _serve(socket: WebSocket, coach: Coach, live: LiveSet, poses: PoseStre
             await socket.send_json(live.update(t, pose, size))
         except BadMessage as bad:
             await socket.send_json({"type": "warning", "message": str(bad)})
+
+
+def _save_url(exercise: str, finished: dict[str, Any]) -> str:
+    """The session log's form, filled in with the set's reps and faults."""
+    faults = f"&faults={','.join(finished['faults'])}" if finished["faults"] else ""
+    return f"{SESSION_LOG_URL.format(exercise=exercise)}?reps={finished['reps']}{faults}"
 
 
 def _finish_request(text: str) -> None:
