@@ -10,12 +10,12 @@ CHROMIUM := /usr/bin/chromium
 MEDIAPIPE := mediapipe==0.10.21
 PG_BINDIR = $(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin)))
 
-.PHONY: run test lint check-python chromium postgresql pango pdf-tools clean
+.PHONY: run test lint check-python chromium postgresql pango pdf-tools ffmpeg clean
 
 run: $(VENV)/.installed pango
 	$(BIN)/backchain serve
 
-test: $(VENV)/.installed-dev chromium postgresql pdf-tools
+test: $(VENV)/.installed-dev chromium postgresql pdf-tools ffmpeg
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
@@ -82,6 +82,17 @@ pdf-tools:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; \
 	else \
 		echo "The PDF report tests need pango and poppler-utils. Install them with: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 poppler-utils"; \
+		exit 1; \
+	fi
+
+# The motion robustness tests build their clips (two people, a turned or dark video) with ffmpeg.
+ffmpeg:
+	@if command -v ffmpeg >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's ffmpeg for the motion robustness tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; \
+	else \
+		echo "The motion robustness tests need ffmpeg. Install it with: sudo apt-get install ffmpeg"; \
 		exit 1; \
 	fi
 

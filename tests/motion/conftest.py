@@ -3,26 +3,23 @@ real pipeline's results on the clips (computed once per run), and the installed 
 
 The sample clips live outside the repository, in ../shared/samples; tests that need them skip
 only when that folder is absent. A test that takes `labelled_clip` runs once per clip of
-labels.tsv.
+labels.tsv or labels-more.tsv.
 """
 
-import csv
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
 import pytest
+from sample_labels import SAMPLES, LabelledClip, labelled_clips
 
 from backchain.motion.estimators import MediaPipePose
 from backchain.motion.pipeline import Extraction, extract
 
-REPO = Path(__file__).resolve().parents[2]
-SAMPLES = REPO.parent / "shared" / "samples"
 BACKCHAIN = Path(sys.executable).parent / "backchain"
 COMMAND_TIMEOUT_S = 120  # the longest clip takes about 10 s; a hang should fail, not stall
 
@@ -31,30 +28,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: runs the pose model on real video (seconds each)")
 
 
-@dataclass(frozen=True)
-class LabelledClip:
-    path: Path
-    exercise: str
-    reps: int
-    duration_s: float
-    sha256: str
-
-
 def _labelled_clips() -> list[LabelledClip]:
-    """The clips in labels.tsv; none when the samples folder is absent."""
-    if not SAMPLES.is_dir():
-        return []
-    with (SAMPLES / "labels.tsv").open(encoding="utf-8", newline="") as file:
-        return [
-            LabelledClip(
-                SAMPLES / row["file"],
-                row["exercise"],
-                int(row["reps"]),
-                float(row["duration_s"]),
-                row["sha256"],
-            )
-            for row in csv.DictReader(file, delimiter="\t")
-        ]
+    """The clips in labels.tsv and labels-more.tsv; none when the samples folder is absent."""
+    return labelled_clips(SAMPLES) if SAMPLES.is_dir() else []
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

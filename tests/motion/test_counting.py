@@ -125,10 +125,12 @@ def test_a_shallow_rep_among_full_ones_is_counted() -> None:
     # Two full reps, then down and only half way up (0.5: more than the minimum 0.3), then a
     # full one: four reps, the third at its half-way top.
     t, v = cycles(2)
-    tail = np.concatenate(
-        [np.linspace(1, 0, 15), np.linspace(0, 0.5, 15), np.linspace(0.5, 0, 15)]
-        + [np.linspace(0, 1, 15), np.ones(15)]
+    down, part_up, part_down = (
+        np.linspace(1, 0, 15),
+        np.linspace(0, 0.5, 15),
+        np.linspace(0.5, 0, 15),
     )
+    tail = np.concatenate([down, part_up, part_down, np.linspace(0, 1, 15), np.ones(15)])
     tail_t = t[-1] + np.arange(1, len(tail) + 1) / FPS
     reps = count_reps(np.concatenate([t, tail_t]), np.concatenate([v, tail]), CONFIG)
     assert len(reps) == 4
@@ -155,3 +157,16 @@ def test_a_pose_held_from_the_first_frame_counts_when_its_floor_is_known() -> No
     held = count_reps(times, values, CounterConfig(min_amplitude=0.3, counts_on="top", floor=0.0))
     assert len(held) == 1
     assert held[0].hold_s == pytest.approx(5.0, abs=0.1)
+
+
+def test_a_slow_part_way_movement_is_not_a_shallow_rep() -> None:
+    # Two full reps rising in 1 s, then a slow drift half way up over 3 s and back (changing
+    # hands, shifting the weight): more than the minimum amplitude, but not at the set's tempo.
+    t, v = cycles(2)
+    tail = np.concatenate(
+        [np.linspace(1, 0, 15), np.linspace(0, 0.5, 45), np.linspace(0.5, 0, 45), np.zeros(15)]
+    )
+    tail_t = t[-1] + np.arange(1, len(tail) + 1) / FPS
+    counted = count_set(np.concatenate([t, tail_t]), np.concatenate([v, tail]), CONFIG)
+    assert len(counted.reps) == 2
+    assert len(counted.partials) == 1

@@ -9,8 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sample_labels import SAMPLES, LabelledClip, Score, fault_labels, labelled_clips, score_clip
 
-from backchain.motion.analysis import VideoSummary, analyze
+from backchain.motion.analysis import AnalysisReport, VideoSummary, analyze
+from backchain.motion.motions import motion_of
 from backchain.motion.pipeline import ANALYSIS_FPS, Extraction
 
 pytestmark = pytest.mark.slow
@@ -45,9 +47,90 @@ def test_covers_the_whole_clip_at_the_analysis_rate(
     """Both halves of the parallel extraction arrive, with no gap or overlap at the seam."""
     extraction = extraction_of(labelled_clip.path.name)
     times = extraction.sequence.t
-    assert extraction.info.duration_s == pytest.approx(labelled_clip.duration_s, abs=0.02)
+    # The label gives the file's duration; a longer audio track can make it longer than the video.
+    assert labelled_clip.duration_s - 0.3 <= extraction.info.duration_s
+    assert extraction.info.duration_s <= labelled_clip.duration_s + 0.02
     assert extraction.frames_analyzed == len(times)
-    assert len(times) == pytest.approx(labelled_clip.duration_s * ANALYSIS_FPS, abs=2)
+    assert len(times) == pytest.approx(extraction.info.duration_s * ANALYSIS_FPS, abs=2)
     steps = times[1:] - times[:-1]
     assert steps.min() >= 1 / extraction.info.fps - 1e-6  # no frame twice at the seam
     assert steps.max() < 1.5 / ANALYSIS_FPS  # and none missing
+
+
+def _report(clip: LabelledClip, extraction_of: Callable[[str], Extraction]) -> AnalysisReport:
+    extraction = extraction_of(clip.path.name)
+    info = extraction.info
+    video = VideoSummary(info.duration_s, info.fps, info.frames)
+    return analyze(extraction.sequence, clip.exercise, video=video)
+
+
+FAULT_LABELS = fault_labels()
+# Clips whose labelled faults the rules miss today, and why (see the benchmark's fault table).
+MISSED_FAULTS = {
+    "glute_bridge_12.mp4": "the labelled sag is mild: 0.07-0.11 torso lengths under the line, "
+    "inside BRIDGE_LINE_TOLERANCE",
+    "downward_dog_11.mp4": "seen slightly from the front, the bent knees read about 150 degrees",
+    "bent_over_row_11.mp4": "rep 2 is filmed from the front while the camera moves, so the "
+    "side-view rule is skipped",
+    "bent_over_row_12.mp4": "filmed from the front: the torso rule needs a side view",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            name,
+            marks=[pytest.mark.xfail(strict=True, reason=why)]
+            if (why := MISSED_FAULTS.get(name))
+            else [],
+        )
+        for name in FAULT_LABELS
+    ],
+)
+def test_labelled_faults_are_reported_on_their_reps_and_clean_reps_stay_clean(
+    name: str, extraction_of: Callable[[str], Extraction]
+) -> None:
+    clip = next(c for c in labelled_clips(SAMPLES) if c.path.name == name)
+    report = _report(clip, extraction_of)
+    rules = [rule.fault for rule in motion_of(clip.exercise).rules]
+    found = {d.index: set(d.faults) for d in report.rep_details}
+    score = Score()
+    score_clip(score, name, rules, FAULT_LABELS[name], found)
+    assert score.misses == []
+
+
+HELD = [c for c in labelled_clips(SAMPLES) if any(h is not None for h in c.holds)]
+# Labelled holds the measure is more than 0.3 s from, and why.
+HOLD_MISSES = {
+    "glute_bridge_11.mp4": "labelled from the start of the rise (3.3 s); the time at the top "
+    "reads 2.0-2.7 s",
+    "glute_bridge_12.mp4": "the hips sink slowly through the single-leg hold, out of the top "
+    "third before the lowering starts",
+    "downward_dog_12.mp4": "labelled from the end of the pike to the start of the return; the "
+    "top third also takes in part of both",
+}
+
+
+@pytest.mark.parametrize(
+    "clip",
+    [
+        pytest.param(
+            clip,
+            marks=[pytest.mark.xfail(strict=True, reason=why)]
+            if (why := HOLD_MISSES.get(clip.path.name))
+            else [],
+            id=clip.path.name,
+        )
+        for clip in HELD
+    ],
+)
+def test_labelled_holds_are_measured_within_0_3_s(
+    clip: LabelledClip, extraction_of: Callable[[str], Extraction]
+) -> None:
+    report = _report(clip, extraction_of)
+    measured = [d.hold_s for d in report.rep_details]
+    for labelled, hold in zip(clip.holds, measured, strict=True):
+        if labelled is not None:
+            assert hold is not None
+            assert hold == pytest.approx(labelled, abs=0.3)

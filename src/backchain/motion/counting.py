@@ -43,6 +43,7 @@ HIGH_FRACTION = 0.65  # above it the body is at the top: 0.3 of the range apart 
 PARTIAL_FRACTION = 0.45  # a rise past this that falls back is a shallow rep or a part-way movement
 RANGE_WINDOW_S = 10.0  # the range follows the last 10 s, so it adapts to a new camera angle
 MIN_PHASE_S = 0.15  # a crossing must hold this long: one-frame spikes never switch state
+MAX_TEMPO_RATIO = 2.0  # a shallow rep rises within twice the set's usual time from bottom to top
 
 CountsOn = Literal["top", "return"]
 
@@ -90,8 +91,10 @@ class RepCounter:
         self._recent: deque[tuple[float, float]] = deque()
         self._state: str | None = None  # "low" | "high"; None until the first position is known
         self._pending: tuple[str, float] | None = None  # a crossing waiting out MIN_PHASE_S
-        self._bottom: float | None = None  # the lowest value since the last top
-        self._rise: tuple[float, float] | None = None  # a part-way rise's (time, value) at its peak
+        self._bottom: tuple[float, float] | None = None  # (time, value) of the lowest since the top
+        self._rise_times: list[float] = []  # from the bottom to the top, for each full rep
+        # A part-way rise: when it passed PARTIAL_FRACTION, and the time and value of its peak.
+        self._rise: tuple[float, float, float] | None = None
         self._open = False  # at the top of a rep that is counted when it leaves
         self._leaving: float | None = None  # when the signal last fell below the top line
         self.at_top = False  # whether the latest value is in the top of the range
@@ -124,7 +127,7 @@ class RepCounter:
         self._state, since = wanted, self._pending[1]
         self._pending = None
         if wanted == "low":
-            self._bottom = value
+            self._bottom = (t, value)
             if self._open:  # fell straight through the top line
                 self._open = False
                 return self._count(since)
@@ -133,6 +136,8 @@ class RepCounter:
         if high - low < self.config.min_amplitude:
             return None  # a top without a rep-sized range around it is not a rep
         self.tops.append(since)
+        if self._bottom is not None and since - self._bottom[0] >= MIN_PHASE_S:
+            self._rise_times.append(since - self._bottom[0])  # (none when the set began mid-rise)
         if self.config.counts_on == "top" or self._from_top:
             return self._count(since)
         self._open, self._leaving = True, None
@@ -172,18 +177,30 @@ class RepCounter:
             return None
         if self._state != "low" or high - low < self.config.min_amplitude:
             return None
-        self._bottom = value if self._bottom is None else min(self._bottom, value)
+        if self._bottom is None or value < self._bottom[1]:
+            self._bottom = (t, value)
         if value >= low + PARTIAL_FRACTION * (high - low):
-            if self._rise is None or value > self._rise[1]:
-                self._rise = (t, value)
+            if self._rise is None:
+                self._rise = (t, t, value)
+            elif value > self._rise[2]:
+                self._rise = (self._rise[0], t, value)
         elif wanted == "low" and self._rise is not None:
-            (peak_t, peak), self._rise = self._rise, None
-            bottom, self._bottom = self._bottom, value
-            if bottom is not None and peak - bottom >= self.config.min_amplitude:
-                self.tops.append(peak_t)
+            (passed_t, peak_t, peak), self._rise = self._rise, None
+            bottom, self._bottom = self._bottom, (t, value)
+            if bottom is not None and self._is_shallow_rep(passed_t - bottom[0], peak - bottom[1]):
+                self.tops.append(passed_t)
                 return self._count(t)
             self.partials.append(peak_t)
         return None
+
+    def _is_shallow_rep(self, rise_s: float, rise: float) -> bool:
+        """A part-way rise is a rep when it moved through the minimum amplitude at the set's
+        tempo (`rise_s` from the bottom to part-way, against the full reps' bottom to top):
+        shifting the weight or changing hands is slower than a rep."""
+        if rise < self.config.min_amplitude:
+            return False
+        usual = float(np.median(self._rise_times)) if self._rise_times else None
+        return usual is None or rise_s <= MAX_TEMPO_RATIO * usual
 
     def _remember(self, t: float, value: float) -> None:
         self._recent.append((t, value))

@@ -347,8 +347,6 @@ STAGINGS: Mapping[str, Staging] = {
     ),
     "single_leg_bridge": Staging(
         move=_single_leg_bridge, hold_s=1.5, kit=("mat",), differs=ONE_SIDE,
-        left_out={"feet_too_far": AVERAGES},
-        coach_flags={"feet_too_far": "it averages both knees, and the raised leg is straight."},
     ),
     "romanian_deadlift": Staging(tempo_s=SLOW_TEMPO_S, kit=("dumbbell",)),
     "wall_hip_hinge": Staging(range_scale=0.7, kit=("wall_behind",),
@@ -401,7 +399,9 @@ STAGINGS: Mapping[str, Staging] = {
         inapplicable={"hips_low": "At a wall the hips sit level with the hands, not above them.",
                       "knees_stay_bent": "Bent knees are fine here when the backs of the legs "
                       "pull."},
-        coach_flags={"hips_low": "it checks the floor pose, where the hips are highest."},
+        left_out={"short_hold": "The coach cannot count this version, so it cannot time the hold."},
+        uncounted="it reads the pose on the floor; at a wall the body stands nearly upright, "
+        "so it takes the video for one turned on its side.",
     ),
     "bent_knee_dog": Staging(
         move=_bent_knee_dog, kit=("mat",),

@@ -54,6 +54,20 @@ class Measures:
         )
 
     @cached_property
+    def bent_knee_angle(self) -> FloatArray:
+        """The more bent knee's angle: the standing leg when the other one is raised."""
+        xy = self.seq.xy
+        return nan_reduce(
+            np.nanmin,
+            np.stack(
+                [
+                    angle(xy(LEFT.hip), xy(LEFT.knee), xy(LEFT.ankle)),
+                    angle(xy(RIGHT.hip), xy(RIGHT.knee), xy(RIGHT.ankle)),
+                ]
+            ),
+        )
+
+    @cached_property
     def trunk_from_vertical(self) -> FloatArray:
         """Angle of the hip-to-shoulder line from vertical; 0 = upright, 90 = horizontal."""
         v = self._mid(LEFT.shoulder, RIGHT.shoulder) - self._mid(LEFT.hip, RIGHT.hip)

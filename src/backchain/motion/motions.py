@@ -18,6 +18,7 @@ from backchain.motion.rules import (
     FormRule,
     View,
     depth_change,
+    heel_rise,
     hold,
     lean_back,
     torso_change,
@@ -40,7 +41,7 @@ Where = Literal["top", "bottom", "hold"]
 BRIDGE_LINE_TOLERANCE = 0.15  # torso lengths below/above the shoulder-knee line, about 15 degrees
 BRIDGE_MIN_PAUSE_S = 1.2  # s in the top third: a pause of about a second and the ends of the
 # rise and the lowering; a bridge that goes straight back down spends under a second there
-BRIDGE_MAX_KNEE_ANGLE = 120.0  # degrees at the top: wider means the feet are far from the buttocks
+BRIDGE_MAX_KNEE_ANGLE = 120.0  # degrees, the standing leg at the top: wider means the feet are far
 # Romanian deadlift (knees stay soft; hinge, not squat; weights close; stand tall).
 RDL_MIN_KNEE_ANGLE = 135.0  # degrees: bending further turns the hinge into a squat
 RDL_MAX_HANDS_FROM_KNEES = 0.35  # torso lengths at the bottom: the weights have drifted forward
@@ -49,19 +50,22 @@ RDL_MIN_TOP_HIP_ANGLE = 160.0  # degrees: short of this the rep did not finish u
 ROW_MAX_TORSO_CHANGE = 15.0  # degrees of trunk movement within a rep: the body heaves the weight
 # Downward dog (hips highest; legs lengthen; hold).
 DOG_MIN_HIPS_ABOVE_LINE = 0.35  # torso lengths above the hands-feet line: less is a sagging V
-DOG_MIN_KNEE_ANGLE = 140.0  # degrees: knees bent more than this in the hold
+DOG_MIN_KNEE_ANGLE = 140.0  # degrees: knees bent more than this ...
+DOG_BENT_SHARE = 0.25  # ... for a quarter of the hold or more (straightening as you settle is fine)
 DOG_MIN_HOLD_S = 5.0  # s: the shortest hold in the dosage (trials held 5-30 s)
 # Kettlebell swing (hinge not squat; full hip extension; no leaning back; arms float).
 SWING_MIN_KNEE_ANGLE = 120.0  # degrees at the bottom: deeper knee bend is a squat swing
 SWING_MIN_TOP_HIP_ANGLE = 160.0  # degrees at the top: short of standing tall
 SWING_MAX_LEAN_BACK = 0.25  # torso lengths of shoulders behind the hips, about 15 degrees back
 # Squat (heels down; depth; even weight).
-SQUAT_MAX_HEEL_LIFT = 0.08  # torso lengths of heel above toes at the bottom
+SQUAT_MAX_HEEL_LIFT = 0.12  # torso lengths (about 6 cm) the heel rises above the toes from
+# standing: a lift you can see; heel and toe landmarks wander about half that on a flat foot
 SQUAT_MAX_DEPTH_CHANGE = 0.25  # torso lengths between this rep's depth and the set's usual depth
 SQUAT_MAX_HIP_SHIFT = 0.15  # torso lengths of hips off the middle of the feet, seen from the front
 # Locust (hold about 2 s; neck long).
 LOCUST_MIN_HOLD_S = 2.0  # s: CLINICAL.md, hold 2 s
-LOCUST_MAX_NECK_EXTENSION = 35.0  # degrees of head tipped back from the trunk line
+LOCUST_MAX_NECK_EXTENSION = 40.0  # degrees of head tipped back from the trunk line: lifting
+# the chest tips it up to about 30; a cranked neck, looking up and ahead, is 50 or more
 
 PRAISE = "Good rep"  # what the live coach says after a rep with no fault
 
@@ -124,7 +128,7 @@ MOTIONS: dict[str, ExerciseMotion] = {
                       lambda w: w.at(w.measures.hips_above_knee_line, "max")),
                 _rule("glute_bridge", "no_pause", View.ANY, BRIDGE_MIN_PAUSE_S, "below", hold),
                 _rule("glute_bridge", "feet_too_far", View.SIDE, BRIDGE_MAX_KNEE_ANGLE, "above",
-                      lambda w: w.at(w.measures.knee_angle, "top")),
+                      lambda w: w.at(w.measures.bent_knee_angle, "top")),
             ),
             spoken={"hips_low": "Hips higher", "over_arch": "Don't arch your back",
                     "no_pause": "Pause at the top", "feet_too_far": "Heels closer"},
@@ -175,7 +179,7 @@ MOTIONS: dict[str, ExerciseMotion] = {
                 _rule("downward_dog", "hips_low", View.SIDE, DOG_MIN_HIPS_ABOVE_LINE, "below",
                       lambda w: w.at(w.measures.hips_above_ankle_line, "max")),
                 _rule("downward_dog", "knees_stay_bent", View.SIDE, DOG_MIN_KNEE_ANGLE, "below",
-                      lambda w: w.at(w.measures.knee_angle, "top")),
+                      lambda w: w.held(w.measures.knee_angle, DOG_BENT_SHARE)),
                 _rule("downward_dog", "short_hold", View.ANY, DOG_MIN_HOLD_S, "below", hold),
             ),
             spoken={"hips_low": "Hips up high", "knees_stay_bent": "Straighten your legs",
@@ -206,8 +210,7 @@ MOTIONS: dict[str, ExerciseMotion] = {
             min_amplitude=0.3,  # torso lengths the hips drop
             posture="standing",
             rules=(
-                _rule("squat", "heels_lift", View.SIDE, SQUAT_MAX_HEEL_LIFT, "above",
-                      lambda w: w.at(w.measures.heel_lift, "bottom")),
+                _rule("squat", "heels_lift", View.SIDE, SQUAT_MAX_HEEL_LIFT, "above", heel_rise),
                 _rule("squat", "depth_varies", View.ANY, SQUAT_MAX_DEPTH_CHANGE, "above",
                       depth_change),
                 _rule("squat", "shift_to_one_side", View.FRONT, SQUAT_MAX_HIP_SHIFT, "above",

@@ -18,7 +18,16 @@ import numpy.typing as npt
 from backchain.motion.counting import Rep
 from backchain.motion.measures import Measures
 
-__all__ = ["FormRule", "View", "Window", "depth_change", "hold", "lean_back", "torso_change"]
+__all__ = [
+    "FormRule",
+    "View",
+    "Window",
+    "depth_change",
+    "heel_rise",
+    "hold",
+    "lean_back",
+    "torso_change",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -54,6 +63,17 @@ class Window:
         return float(own[i]), float(t[i])
 
 
+    def held(self, values: FloatArray, share: float = 0.5) -> tuple[float, float]:
+        """(value, time) over the time held at the top of the rep: the value the lowest `share`
+        of that time is at or below (the median by default)."""
+        t = self.measures.seq.t
+        rep = self.rep
+        during = (t >= rep.top_s) & (t <= rep.top_s + rep.hold_s) & np.isfinite(values)
+        if not during.any():
+            return float("nan"), rep.top_s
+        return float(np.quantile(values[during], share)), rep.top_s
+
+
 Measure = Callable[[Window], tuple[float, float]]
 
 
@@ -86,6 +106,14 @@ def torso_change(window: Window) -> tuple[float, float]:
     if not np.isfinite(trunk).any():
         return float("nan"), window.rep.top_s
     return float(np.nanmax(trunk) - np.nanmin(trunk)), window.rep.top_s
+
+
+def heel_rise(window: Window) -> tuple[float, float]:
+    """How much higher the heels sit above the toes at the bottom than standing at the top: the
+    camera's height changes how the foot looks, but not how much it changes."""
+    bottom, time = window.at(window.measures.heel_lift, "bottom")
+    top, _ = window.at(window.measures.heel_lift, "top")
+    return bottom - top, time
 
 
 def depth_change(window: Window) -> tuple[float, float]:
