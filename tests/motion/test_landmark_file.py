@@ -30,7 +30,8 @@ def sequence(frames: int = 20, *, missing: tuple[int, ...] = (3, 4, 11)) -> Pose
         )
         for i, t in enumerate(times)
     ]
-    return PoseSequence.from_poses(times, poses, (640, 360))
+    luma = [float(v) for v in rng.uniform(0, 255, frames)]
+    return PoseSequence.from_poses(times, poses, (640, 360), luma=luma)
 
 
 def test_round_trip_keeps_every_value(tmp_path: Path) -> None:
@@ -40,10 +41,21 @@ def test_round_trip_keeps_every_value(tmp_path: Path) -> None:
     loaded, info = load_landmarks(path)
     assert info == INFO
     assert loaded.size == original.size
-    for name in ("t", "image", "world", "visibility", "people"):
+    for name in ("t", "image", "world", "visibility", "people", "luma"):
         np.testing.assert_array_equal(getattr(loaded, name), getattr(original, name))
     assert list(loaded.present) == [i not in (3, 4, 11) for i in range(20)]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["poses.npz"]  # no partial file left
+
+
+def test_a_file_from_before_brightness_was_saved_loads_without_it(tmp_path: Path) -> None:
+    original = sequence()
+    path = tmp_path / "poses.npz"
+    save_landmarks(path, original, INFO)
+    rewrite(path, drop="luma")
+    loaded, _ = load_landmarks(path)
+    np.testing.assert_array_equal(loaded.image, original.image)
+    assert np.isnan(loaded.luma).all()
+    assert len(loaded.luma) == len(original)
 
 
 def test_round_trip_of_an_empty_sequence(tmp_path: Path) -> None:
@@ -91,6 +103,13 @@ def missing_array(path: Path) -> None:
     rewrite(path, drop="visibility")
 
 
+def short_luma(path: Path) -> None:
+    with np.load(path) as data:
+        arrays = {name: np.array(data[name]) for name in data.files}
+    arrays["luma"] = arrays["luma"][:5]
+    np.savez_compressed(path, **arrays)
+
+
 def wrong_shape(path: Path) -> None:
     header = good_header(path)
     with np.load(path) as data:
@@ -118,6 +137,7 @@ def deleted(path: Path) -> None:
         (newer_version, f"was written by a newer Backchain (landmark format {VERSION + 1})"),
         (wrong_shape, "is damaged (image must have shape (20, 33, 3)"),
         (bad_video_info, "is damaged"),
+        (short_luma, "is damaged (luma must have shape (20,)"),
         (deleted, "no such file; check the path."),
     ],
 )

@@ -1,5 +1,8 @@
 """Landmark files: a recording's pose sequence saved once, so counting and rules can be re-run
-and tested without the model. NumPy's .npz with a small JSON header."""
+and tested without the model. NumPy's .npz with a small JSON header.
+
+Arrays added since version 1 (the frames' brightness) are optional: files without them still
+load, and readers that do not know them skip them, so the version stays 1."""
 
 import json
 import zipfile
@@ -16,6 +19,7 @@ __all__ = ["FORMAT", "VERSION", "load_landmarks", "save_landmarks"]
 FORMAT = "backchain-landmarks"
 VERSION = 1
 _ARRAYS = ("t", "image", "world", "visibility", "people")
+_OPTIONAL = ("luma",)  # missing in older files: the sequence fills in NaN
 
 
 def save_landmarks(path: Path, sequence: PoseSequence, info: VideoInfo) -> None:
@@ -31,7 +35,7 @@ def save_landmarks(path: Path, sequence: PoseSequence, info: VideoInfo) -> None:
         np.savez_compressed(
             out,
             header=np.array(json.dumps(header)),
-            **{name: getattr(sequence, name) for name in _ARRAYS},
+            **{name: getattr(sequence, name) for name in (*_ARRAYS, *_OPTIONAL)},
         )
     partial.replace(path)
 
@@ -44,6 +48,7 @@ def load_landmarks(path: Path) -> tuple[PoseSequence, VideoInfo]:
         with np.load(path, allow_pickle=False) as data:
             header = json.loads(str(data["header"]))
             arrays = {name: np.array(data[name]) for name in _ARRAYS}
+            optional = {name: np.array(data[name]) for name in _OPTIONAL if name in data.files}
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError):
         raise MotionError(
             f"{path} is not a Backchain landmark file; make one with `backchain landmarks`."
@@ -64,6 +69,7 @@ def load_landmarks(path: Path) -> tuple[PoseSequence, VideoInfo]:
             arrays["visibility"].astype(np.float64),
             (int(header["size"][0]), int(header["size"][1])),
             arrays["people"].astype(np.int64),
+            optional.get("luma", np.zeros(0)).astype(np.float64),
         )
         info = VideoInfo(**header["video"])
     except (ValueError, TypeError, KeyError, IndexError) as error:

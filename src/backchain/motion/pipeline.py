@@ -1,13 +1,24 @@
 """From a video file to a pose sequence, using both cores: two stretches of the video are
-estimated in parallel, and in each one decoding runs ahead of the model in its own thread."""
+estimated in parallel, and in each one decoding runs ahead of the model in its own thread.
+
+The model follows one person from frame to frame, so with two people in view each stretch's
+model may lock onto a different one. The stretches overlap by a warm-up; where the models
+disagree there, the later stretch is estimated again by the earlier stretch's model carrying
+on, so the whole video follows the person a single model would, and the frames where the two
+models saw different people are marked as showing two.
+"""
 
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from backchain.motion.estimators import PoseEstimator
+from backchain.motion.people import same_person
 from backchain.motion.poses import Pose, PoseSequence
 from backchain.motion.video import Frame, VideoInfo, probe, read_frames
 
@@ -19,6 +30,12 @@ ANALYSIS_FPS = 15.0
 ANALYSIS_WIDTH = 480
 WORKERS = 2  # one model per core: MediaPipe's graph runs each frame on a single core
 WARM_UP_S = 1.0  # frames a stretch runs before its own start, so tracking has locked on
+# The last part of the warm-up, where tracking has settled, decides whether the two models at a
+# seam follow the same person; frames closer in time than MATCH_S are compared.
+SETTLED_S = WARM_UP_S / 2
+MATCH_S = 0.1
+LUMA_STRIDE = 4  # every 4th pixel each way: a frame's mean brightness needs no more
+_LUMA_WEIGHTS = np.array([0.299, 0.587, 0.114])  # ITU-R BT.601 luma from RGB
 _QUEUE_FRAMES = 8  # decoded frames waiting for the model; bounds memory
 _END = object()
 
@@ -30,6 +47,25 @@ class Extraction:
     sequence: PoseSequence
     info: VideoInfo
     frames_analyzed: int
+
+
+@dataclass(frozen=True)
+class _Result:
+    t: float
+    pose: Pose | None
+    luma: float
+    people: int
+
+
+@dataclass
+class _Stretch:
+    """A stretch's frames from its start on, and its warm-up frames before that."""
+
+    begin: float
+    start: float
+    end: float
+    frames: list[_Result] = field(default_factory=list)
+    warm_up: list[_Result] = field(default_factory=list)
 
 
 def extract(
@@ -48,36 +84,108 @@ def extract(
     first starts `WARM_UP_S` early so tracking has settled by the time its frames count.
     """
     info = probe(path)
+    size = (info.width, info.height)
     edges = [info.duration_s * k / workers for k in range(workers + 1)]
     edges[-1] = float("inf")
-    results: list[list[tuple[float, Pose | None]]] = [[] for _ in range(workers)]
+    stretches = [
+        _Stretch(max(0.0, edges[k] - WARM_UP_S) if k else 0.0, edges[k], edges[k + 1])
+        for k in range(workers)
+    ]
+    models: list[PoseEstimator | None] = [None] * workers
     done = [0.0] * workers
     lock = threading.Lock()
 
     def run(k: int) -> None:
-        model = estimator()
-        try:
-            begin = max(0.0, edges[k] - WARM_UP_S) if k else 0.0
-            frames = read_frames(
-                path, max_fps=fps, max_width=width, start_s=begin, end_s=edges[k + 1]
-            )
-            for frame in _prefetched(frames):
-                pose = model.estimate(frame.rgb, frame.t)
-                if frame.t >= edges[k]:
-                    results[k].append((frame.t, pose))
-                    with lock:
-                        done[k] = frame.t - edges[k]
-                        if progress is not None:
-                            progress(sum(done))
-        finally:
-            model.close()
+        model = models[k] = estimator()
+        stretch = stretches[k]
+        for frame in _frames(path, stretch, fps, width):
+            result = _estimate(model, frame)
+            if frame.t < stretch.start:
+                stretch.warm_up.append(result)
+                continue
+            stretch.frames.append(result)
+            with lock:
+                done[k] = frame.t - stretch.start
+                if progress is not None:
+                    progress(sum(done))
 
-    _run_all(run, workers)
-    merged = [item for part in results for item in part]
-    times = [t for t, _ in merged]
-    poses = [pose for _, pose in merged]
-    size = (info.width, info.height)
-    return Extraction(PoseSequence.from_poses(times, poses, size), info, len(times))
+    try:
+        _run_all(run, workers)
+        for k in range(1, workers):
+            if _switched(stretches[k - 1].frames, stretches[k].warm_up, size):
+                model = models[k - 1]
+                assert model is not None
+                stretches[k] = _carry_on(model, path, stretches[k], fps, width, size)
+                models[k - 1], models[k] = models[k], model  # it follows the next seam too
+    finally:
+        for model in models:
+            if model is not None:
+                model.close()
+    merged = [result for stretch in stretches for result in stretch.frames]
+    sequence = PoseSequence.from_poses(
+        [r.t for r in merged],
+        [r.pose for r in merged],
+        size,
+        people=[r.people for r in merged],
+        luma=[r.luma for r in merged],
+    )
+    return Extraction(sequence, info, len(merged))
+
+
+def _frames(path: Path, stretch: _Stretch, fps: float | None, width: int | None) -> Iterator[Frame]:
+    frames = read_frames(
+        path, max_fps=fps, max_width=width, start_s=stretch.begin, end_s=stretch.end
+    )
+    return _prefetched(frames)
+
+
+def _estimate(model: PoseEstimator, frame: Frame) -> _Result:
+    pose = model.estimate(frame.rgb, frame.t)
+    return _Result(frame.t, pose, _luma(frame.rgb), int(pose is not None))
+
+
+def _luma(rgb: npt.NDArray[np.uint8]) -> float:
+    """Mean brightness of a frame, 0-255, from a sample of its pixels."""
+    sample = rgb[::LUMA_STRIDE, ::LUMA_STRIDE].reshape(-1, 3)
+    return float(sample.mean(axis=0) @ _LUMA_WEIGHTS)
+
+
+def _switched(before: list[_Result], warm_up: list[_Result], size: tuple[int, int]) -> bool:
+    """Whether the next stretch's model settled on someone other than the one followed so far."""
+    if not warm_up:
+        return False
+    settled = [r for r in warm_up if r.t >= warm_up[-1].t - SETTLED_S and r.pose is not None]
+    votes = []
+    for result in settled:
+        match = min(before, key=lambda b: abs(b.t - result.t), default=None)
+        if match is None or match.pose is None or abs(match.t - result.t) > MATCH_S:
+            continue
+        assert result.pose is not None
+        votes.append(not same_person(match.pose, result.pose, size))
+    return bool(votes) and sum(votes) > len(votes) / 2
+
+
+def _carry_on(
+    model: PoseEstimator,
+    path: Path,
+    stretch: _Stretch,
+    fps: float | None,
+    width: int | None,
+    size: tuple[int, int],
+) -> _Stretch:
+    """The stretch estimated again by the model that followed the person up to its start; a
+    frame where the stretch's own model had found someone else shows two people."""
+    first_try = {r.t: r.pose for r in stretch.frames}
+    again = _Stretch(stretch.begin, stretch.start, stretch.end)
+    for frame in _frames(path, stretch, fps, width):
+        if frame.t < stretch.start:
+            continue  # the model is warm: it has just seen the frames before
+        result = _estimate(model, frame)
+        other = first_try.get(frame.t)
+        if other is not None and (result.pose is None or not same_person(result.pose, other, size)):
+            result = _Result(result.t, result.pose, result.luma, result.people + 1)
+        again.frames.append(result)
+    return again
 
 
 def _run_all(run: Callable[[int], None], workers: int) -> None:
