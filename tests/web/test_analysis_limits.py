@@ -1,10 +1,10 @@
 """The video check's limits: analyses at once, upload size, video length, left-over files, and
 messages that never show a server path.
 
-The pose model is the fake one (`FakeEstimator`), so no test here loads MediaPipe, and every
-server folder lives in a private temp folder. `Network` stands between the test client and the
-app as a network would: the body arrives in chunks, each after a pause that lets other requests
-run, and it counts the bytes the app read.
+The pose model is the fake one (`FakeEstimator`, given to `create_app`), so no test here loads
+MediaPipe, and every server folder lives in a private temp folder. `Network` stands between the
+test client and the app as a network would: the body arrives in chunks, each after a pause that
+lets other requests run, and it counts the bytes the app read.
 """
 
 import subprocess
@@ -14,24 +14,22 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import anyio
-import av
 import numpy as np
 import numpy.typing as npt
 import pytest
 from app_client import TestClient
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from video_kit import SQUATS, write_clip
 
 from backchain.config import load_config
 from backchain.errors import VideoError
 from backchain.motion.estimators import FakeEstimator
 from backchain.motion.poses import Pose, PoseSequence
-from backchain.motion.synthetic import generate
 from backchain.motion.video import probe_duration
 from backchain.web import analysis, analysis_folders
 from backchain.web.analysis import BUSY_MESSAGE, UNREADABLE, JobRegistry
@@ -43,7 +41,6 @@ CHUNK = 64 * 1024  # bytes the network hands the app at a time
 SLOW_CHUNK_S = 0.02  # a pause before each chunk: long enough for every upload to start at once
 JOB_TIMEOUT_S = 60.0  # a two-second clip through the fake model takes well under a second
 UPLOAD_KEY = "X-Test-Upload"  # names each upload for `Network.read`
-CLIP_SIZE = (64, 48)
 
 
 # -- harness -----------------------------------------------------------------------------------
@@ -117,13 +114,17 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
 
 
 @pytest.fixture
-def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """Set it to let the jobs' fake model run; it is set at the end of the test whatever happens."""
+def gate() -> Iterator[threading.Event]:
+    """Set it to let the fake model of `gated_app` run; it is set at the end of the test
+    whatever happens."""
     opened = threading.Event()
-    squats = generate("squat", seed=3, reps=2, size=CLIP_SIZE).sequence
-    monkeypatch.setattr(analysis, "quiet_pose", lambda: GatedEstimator(squats, opened))
     yield opened
     opened.set()
+
+
+def gated_app(gate: threading.Event) -> FastAPI:
+    """The app, its analyses run by the fake model, which waits for `gate`."""
+    return create_app(pose_factory=lambda: GatedEstimator(SQUATS.sequence, gate))
 
 
 @pytest.fixture
@@ -143,34 +144,6 @@ def decoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(analysis, "probe", spy_probe)
     monkeypatch.setattr(analysis, "extract", spy_extract)
     return calls
-
-
-def write_clip(
-    path: Path,
-    frames: int,
-    *,
-    fps: int = 15,
-    step_s: float | None = None,
-    container: str = "mp4",
-    codec: str = "mpeg4",
-    size: tuple[int, int] = CLIP_SIZE,
-) -> Path:
-    """A real video of grey frames, `step_s` apart (1 / `fps` unless given)."""
-    width, height = size
-    step = step_s if step_s is not None else 1 / fps
-    with av.open(str(path), "w", format=container) as out:
-        stream = out.add_stream(codec, rate=fps)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        stream.codec_context.time_base = Fraction(1, 1000)
-        image = np.full((height, width, 3), 128, np.uint8)
-        for k in range(frames):
-            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
-            frame.pts, frame.time_base = round(k * step * 1000), Fraction(1, 1000)
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode():
-            out.mux(packet)
-    return path
 
 
 def post(client: TestClient, body: Any, key: str = "", kind: str = "video/mp4") -> Any:
@@ -203,7 +176,7 @@ def test_uploads_past_the_limit_are_told_to_come_back_and_are_not_read(
 ) -> None:
     settings(max_analyses=MAX_ANALYSES)
     clip = write_clip(tmp_path / "set.mp4", 30).read_bytes()
-    app = create_app()
+    app = gated_app(gate)
     network = Network(app, chunk=len(clip) // 4, delay_s=SLOW_CHUNK_S)
     with TestClient(network) as client:
         # One post first, so the client holds its form token before the threads share it.
@@ -266,7 +239,7 @@ def test_the_slot_is_given_back_however_the_upload_ends(
     settings(max_analyses=1)
     gate.set()
     clip = write_clip(tmp_path / "set.mp4", 30).read_bytes()
-    app = create_app()
+    app = gated_app(gate)
     with TestClient(app) as client:
         if ending == "the job fails":
             _fail_the_first_job(monkeypatch)
@@ -337,7 +310,7 @@ def test_a_long_video_is_refused_before_a_frame_is_decoded(
 ) -> None:
     settings(max_video_seconds=limit_s)
     body = write_clip(tmp_path / name, **clip).read_bytes()
-    app = create_app()
+    app = gated_app(gate)
     with TestClient(app) as client:
         response = post(client, body, kind="application/octet-stream")
         assert response.status_code == 413
@@ -353,7 +326,7 @@ def test_a_video_within_the_limit_is_decoded(
     """The other side of the test above: the same spies see a video that is let through."""
     settings(max_video_seconds=180)
     gate.set()
-    app = create_app()
+    app = gated_app(gate)
     with TestClient(app) as client:
         response = post(client, write_clip(tmp_path / "set.mp4", 30).read_bytes())
         assert response.status_code == 202, response.text
@@ -499,7 +472,7 @@ def test_a_failed_job_names_no_server_path(
     monkeypatch: pytest.MonkeyPatch, gate: threading.Event, private_temp: Path, tmp_path: Path
 ) -> None:
     _fail_the_first_job(monkeypatch)
-    app = create_app()
+    app = gated_app(gate)
     with TestClient(app) as client:
         assert post(client, write_clip(tmp_path / "set.mp4", 30).read_bytes()).status_code == 202
         wait_for_jobs(app)

@@ -1,10 +1,17 @@
 """The live coach's limits: frames too big are refused before they are decoded, live sets are
-capped, and pose models are shared by threads, not made per connection."""
+capped, and pose models are shared by threads, not made per connection.
+
+The pose model is a `FakeEstimator` except where MediaPipe's own tracking is what is tested.
+"""
 
 import asyncio
+import itertools
 import re
+import socket
 import struct
-from collections.abc import Coroutine
+import threading
+import time
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -14,19 +21,20 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 import pytest
+import uvicorn
 from app_client import TestClient
-from browser_kit import CHROMIUM, CHROMIUM_ARGS, local_page, serve
+from browser_kit import CHROMIUM, CHROMIUM_ARGS, local_page
+from fastapi import FastAPI
 from playwright.sync_api import Browser, WebSocket, expect
 from starlette.websockets import WebSocketDisconnect
 
 from backchain.config import Config
 from backchain.motion.estimators import FakeEstimator, PoseEstimator
 from backchain.motion.live_pool import PosePool
-from backchain.motion.poses import Pose
+from backchain.motion.poses import Pose, PoseSequence
 from backchain.motion.synthetic import generate
 from backchain.motion.video import read_frames
-from backchain.web import coach
-from backchain.web.analysis import quiet_pose
+from backchain.web.analysis import PoseFactory, quiet_pose
 from backchain.web.app import create_app
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
@@ -34,6 +42,7 @@ SQUATS = generate("squat", seed=3, reps=2, lead_in_s=1.0, lead_out_s=1.0)
 WIDTH, HEIGHT = 64, 48  # the largest frame LIMITS let through
 LIMITS = Config(max_frame_kb=4, max_frame_pixels=WIDTH * HEIGHT, max_live_sets=2, pose_threads=2)
 BUSY_CODE = 1013  # "try again later"
+SERVER_TIMEOUT_S = 30.0  # to start, and to stop once its connections are closed
 
 
 T = TypeVar("T")
@@ -55,17 +64,17 @@ class CountedFake(FakeEstimator):
         self.closed = True
 
 
+class Models(list[CountedFake]):
+    """A pose factory that keeps every model it makes, in order; none of them loads MediaPipe."""
+
+    def __call__(self) -> CountedFake:
+        self.append(CountedFake(SQUATS.sequence))
+        return self[-1]
+
+
 @pytest.fixture
-def models(monkeypatch: pytest.MonkeyPatch) -> list[CountedFake]:
-    """Every pose model the app makes, in order; none of them loads MediaPipe."""
-    made: list[CountedFake] = []
-
-    def make() -> CountedFake:
-        made.append(CountedFake(SQUATS.sequence))
-        return made[-1]
-
-    monkeypatch.setattr(coach, "quiet_pose", make)
-    return made
+def models() -> Models:
+    return Models()
 
 
 @pytest.fixture
@@ -82,8 +91,8 @@ def decoded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return sizes
 
 
-def _client(config: Config) -> TestClient:
-    return TestClient(create_app(config=config))
+def _client(config: Config, pose_factory: PoseFactory) -> TestClient:
+    return TestClient(create_app(config=config, pose_factory=pose_factory))
 
 
 def _image(width: int, height: int) -> npt.NDArray[np.uint8]:
@@ -149,9 +158,9 @@ def _open(client: TestClient, exercise: str = "squat") -> Any:
     ],
 )
 def test_a_frame_over_the_limits_gets_a_warning_and_is_never_decoded(
-    models: list[CountedFake], decoded: list[int], image: bytes, warning: str
+    models: Models, decoded: list[int], image: bytes, warning: str
 ) -> None:
-    with _client(LIMITS) as client, _open(client) as socket:
+    with _client(LIMITS, models) as client, _open(client) as socket:
         socket.receive_json()
         socket.send_bytes(_message(0.0, image))
         reply = socket.receive_json()
@@ -164,8 +173,8 @@ def test_a_frame_over_the_limits_gets_a_warning_and_is_never_decoded(
         assert decoded == [len(at_the_limit)]
 
 
-def test_one_live_set_over_the_cap_is_told_so_and_closed(models: list[CountedFake]) -> None:
-    with _client(LIMITS) as client:
+def test_one_live_set_over_the_cap_is_told_so_and_closed(models: Models) -> None:
+    with _client(LIMITS, models) as client:
         with _open(client) as first, _open(client) as second:
             assert first.receive_json()["type"] == second.receive_json()["type"] == "set"
             with _open(client) as third:
@@ -189,13 +198,13 @@ def _one_frame(client: TestClient) -> dict[str, Any]:
         return reply
 
 
-def test_a_connection_that_fails_frees_its_place(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_connection_that_fails_frees_its_place() -> None:
     class Broken(CountedFake):
         def estimate(self, rgb: npt.NDArray[np.uint8], t: float) -> Pose | None:
             raise RuntimeError("the model broke")
 
-    monkeypatch.setattr(coach, "quiet_pose", lambda: Broken(SQUATS.sequence))
-    with _client(LIMITS.model_copy(update={"max_live_sets": 1})) as client:
+    one_set = LIMITS.model_copy(update={"max_live_sets": 1})
+    with _client(one_set, lambda: Broken(SQUATS.sequence)) as client:
         with pytest.raises(RuntimeError, match="the model broke"):
             _one_frame(client)
         with _open(client) as socket:
@@ -203,12 +212,10 @@ def test_a_connection_that_fails_frees_its_place(monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.mark.parametrize("threads", [1, 2])
-def test_connections_share_one_model_per_pose_thread(
-    models: list[CountedFake], threads: int
-) -> None:
+def test_connections_share_one_model_per_pose_thread(models: Models, threads: int) -> None:
     config = LIMITS.model_copy(update={"max_live_sets": 4, "pose_threads": threads})
     replies: list[dict[str, Any]] = []
-    with _client(config) as client:
+    with _client(config, models) as client:
         with ExitStack() as stack:
             sockets = [stack.enter_context(_open(client)) for _ in range(config.max_live_sets)]
             for socket in sockets:
@@ -272,12 +279,16 @@ def _landmarks(model: PoseEstimator, frames: list[npt.NDArray[np.uint8]]) -> lis
     return [None if pose is None else pose.image for pose in poses]
 
 
+def _first_frames(clip: str, count: int) -> list[npt.NDArray[np.uint8]]:
+    frames = read_frames(SAMPLES / clip, max_fps=15, max_width=480)
+    return [frame.rgb for frame in itertools.islice(frames, count)]
+
+
 def test_a_shared_mediapipe_model_reads_a_new_stream_as_a_new_model_would() -> None:
-    """Tracking and smoothing carried over from another person would move every landmark."""
-    squat = [f.rgb for f in read_frames(SAMPLES / "squat_02.mp4", max_fps=15, max_width=480)]
-    bridge = [
-        f.rgb for f in read_frames(SAMPLES / "glute_bridge_01.mp4", max_fps=15, max_width=480)
-    ]
+    """Tracking and smoothing carried over from another person would move every landmark.
+    The real model: its tracking is what the blank frame between streams must reset."""
+    squat = _first_frames("squat_02.mp4", 30)
+    bridge = _first_frames("glute_bridge_01.mp4", 20)
     with quiet_pose() as fresh:
         expected = _landmarks(fresh, squat[:30])
 
@@ -296,11 +307,32 @@ def test_a_shared_mediapipe_model_reads_a_new_stream_as_a_new_model_would() -> N
         np.testing.assert_array_equal(got, want)
 
 
+@contextmanager
+def _served(app: FastAPI) -> Iterator[str]:
+    """`app` served by uvicorn on a free loopback port, in a thread of this process."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="server")
+    thread.start()
+    try:
+        deadline = time.monotonic() + SERVER_TIMEOUT_S
+        while not server.started:
+            assert thread.is_alive(), "the server stopped while starting"
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(SERVER_TIMEOUT_S)
+        listener.close()
+
+
 @pytest.mark.browser
-def test_the_page_says_the_coach_is_busy_and_stops(
-    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("BACKCHAIN_MAX_LIVE_SETS", "1")
+def test_the_page_says_the_coach_is_busy_and_stops(browser: Browser) -> None:
+    nobody = PoseSequence.from_poses([], [], (WIDTH, HEIGHT))  # the fake camera shows no one
+    app = create_app(config=Config(max_live_sets=1), pose_factory=lambda: FakeEstimator(nobody))
     camera = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
     chromium = browser.browser_type.launch(
         executable_path=str(CHROMIUM), headless=True, args=[*CHROMIUM_ARGS, *camera]
@@ -308,7 +340,7 @@ def test_the_page_says_the_coach_is_busy_and_stops(
     page_on = contextmanager(local_page)
     try:
         with (
-            serve(tmp_path) as url,
+            _served(app) as url,
             page_on(chromium, url, permissions=["camera"]) as first,
             page_on(chromium, url, permissions=["camera"]) as second,
         ):

@@ -1,38 +1,40 @@
-"""The live coach's WebSocket: frames of a real clip counted as they arrive, bad messages
-answered with a warning, a dropped connection resumed by its set id."""
+"""The live coach's WebSocket: frames counted as they arrive, bad messages answered with a
+warning, a dropped connection resumed by its set id.
 
-import csv
+The pose model is a `FakeEstimator` playing a synthetic set back (the live coach's journey in
+Chromium runs the real model on a real clip): the camera's frames carry the set's times, and
+the coach's set time starts at 0 with the first frame, as the set's own does.
+"""
+
 import json
 import struct
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
-import cv2
 import pytest
 from app_client import TestClient
 from starlette.testclient import WebSocketTestSession
+from video_kit import FRAME_SIZE, SQUATS, camera_frames, plays
 
-from backchain.motion.video import read_frames
+from backchain.motion.analysis import VideoSummary, analyze
+from backchain.motion.synthetic import generate
+from backchain.web.app import create_app
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
-FPS = 15.0  # what the page sends
+HOLD_S = 2.0  # at the top of each bridge
+BRIDGES = generate("glute_bridge", seed=4, reps=3, hold_s=HOLD_S, jitter=2.0, size=FRAME_SIZE)
 
 
-def _label(name: str) -> int:
-    with (SAMPLES / "labels.tsv").open(newline="") as file:
-        rows = {row["file"]: row for row in csv.DictReader(file, delimiter="\t")}
-    return int(rows[name]["reps"])
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    """The app, its pose models playing the squat set."""
+    with TestClient(create_app(pose_factory=plays(SQUATS.sequence))) as test_client:
+        yield test_client
 
 
 @pytest.fixture(scope="module")
 def squat_frames() -> list[tuple[float, bytes]]:
-    """squat_02 as the page would send it: 15 fps JPEGs with their times."""
-    frames = []
-    for frame in read_frames(SAMPLES / "squat_02.mp4", max_fps=FPS, max_width=480):
-        ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2BGR))
-        assert ok
-        frames.append((frame.t, jpeg.tobytes()))
-    return frames
+    """The squat set as the page would send it: JPEGs with their times."""
+    return camera_frames(SQUATS.sequence)
 
 
 def _message(t: float, jpeg: bytes) -> bytes:
@@ -56,14 +58,14 @@ def test_a_squat_set_is_counted_live_and_finishes_with_a_link(
         assert opened["type"] == "set"
         assert opened["reps"] == 0
         last = _send_frames(socket, squat_frames)
-        assert last["reps"] == _label("squat_02.mp4")
+        assert last["reps"] == SQUATS.truth.reps
         assert len(last["landmarks"]) == 33
         assert all(len(point) == 3 for point in last["landmarks"])
         socket.send_text(json.dumps({"type": "finish"}))
         finished = socket.receive_json()
     assert finished["type"] == "finished"
-    assert finished["reps"] == 5
-    assert finished["save_url"].startswith("/session/for/squat?reps=5")
+    assert finished["reps"] == SQUATS.truth.reps
+    assert finished["save_url"].startswith(f"/session/for/squat?reps={SQUATS.truth.reps}")
 
 
 @pytest.mark.parametrize(
@@ -97,13 +99,13 @@ def test_a_reconnect_with_the_set_id_keeps_the_count(
     with client.websocket_connect("/coach/ws?exercise=squat") as socket:
         set_id = socket.receive_json()["set_id"]
         before = _send_frames(socket, squat_frames[:half])["reps"]
-    assert 0 < before < 5
+    assert 0 < before < SQUATS.truth.reps
     # A new page's clock starts again at 0: the server carries the set's time on.
     rest = [(t - squat_frames[half][0], jpeg) for t, jpeg in squat_frames[half:]]
     with client.websocket_connect(f"/coach/ws?exercise=squat&set={set_id}") as socket:
         resumed = socket.receive_json()
         assert resumed == {"type": "set", "set_id": set_id, "reps": before, "hold_s": 0.0}
-        assert _send_frames(socket, rest)["reps"] == _label("squat_02.mp4")
+        assert _send_frames(socket, rest)["reps"] == SQUATS.truth.reps
     with client.websocket_connect("/coach/ws?exercise=squat&set=unknown") as socket:
         fresh = socket.receive_json()
         assert fresh["set_id"] != set_id
@@ -119,16 +121,23 @@ def test_the_coach_page_guides_the_set_up_first(client: TestClient) -> None:
     assert client.get("/coach?exercise=handstand").status_code == 404
 
 
-def test_a_glute_bridge_set_shows_its_holds(client: TestClient) -> None:
-    clip = SAMPLES / "glute_bridge_01.mp4"
+def test_a_glute_bridge_set_shows_its_holds() -> None:
     holds, reply = [], {}
-    with client.websocket_connect("/coach/ws?exercise=glute_bridge") as socket:
+    app = create_app(pose_factory=plays(BRIDGES.sequence))
+    with (
+        TestClient(app) as client,
+        client.websocket_connect("/coach/ws?exercise=glute_bridge") as socket,
+    ):
         socket.receive_json()
-        for frame in read_frames(clip, max_fps=FPS, max_width=480):
-            _, jpeg = cv2.imencode(".jpg", cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2BGR))
-            socket.send_bytes(_message(frame.t, jpeg.tobytes()))
+        for t, jpeg in camera_frames(BRIDGES.sequence):
+            socket.send_bytes(_message(t, jpeg))
             reply = socket.receive_json()
             holds.append(reply["hold_s"])
-    assert reply["reps"] == _label(clip.name)
-    assert max(holds) >= 1.0  # the clip pauses about 2 s at each top
+    assert reply["reps"] == BRIDGES.truth.reps
+    # The hold shown as each top ends is the one file analysis measures on the same frames.
+    seq = BRIDGES.sequence
+    filed = analyze(seq, "glute_bridge", video=VideoSummary(float(seq.t[-1]), 15.0, len(seq)))
+    longest = max(rep.hold_s or 0.0 for rep in filed.rep_details)
+    assert longest > HOLD_S  # the pause, and the ends of the rise and the lowering
+    assert max(holds) == pytest.approx(longest, abs=0.15)
     assert holds[0] == 0.0

@@ -16,7 +16,7 @@ import secrets
 import shutil
 import statistics
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -35,7 +35,7 @@ from backchain.errors import BackchainError, CatalogueError
 from backchain.exercises import Catalogue, load_catalogue
 from backchain.motion.analysis import AnalysisReport, VideoSummary, analyze
 from backchain.motion.annotate import annotate
-from backchain.motion.estimators import MediaPipePose
+from backchain.motion.estimators import MediaPipePose, PoseEstimator
 from backchain.motion.native_logs import hidden_native_logs
 from backchain.motion.pipeline import extract
 from backchain.motion.video import probe, probe_duration
@@ -48,6 +48,7 @@ __all__ = [
     "BUSY_MESSAGE",
     "AnalysisJob",
     "JobRegistry",
+    "PoseFactory",
     "quiet_pose",
     "router",
 ]
@@ -65,6 +66,9 @@ _ABSOLUTE_PATH = re.compile(r"(?:^|(?<=[\s'\"(=]))(?:/|\\\\|[A-Za-z]:[\\/])\S")
 # that descriptor for the whole process, so swaps from two threads must not interleave.
 _NATIVE_LOGS = threading.Lock()
 _WARM_UP_SHAPE = (64, 64, 3)  # a blank frame: no one in it, so tracking starts afresh
+
+# Makes one pose model; the app's own is `app.state.pose_factory` (see `create_app`).
+PoseFactory = Callable[[], PoseEstimator]
 
 
 def quiet_pose() -> MediaPipePose:
@@ -107,10 +111,11 @@ class AnalysisJob:
     def video(self) -> Path:
         return self.folder / "annotated.mp4"
 
-    def run(self) -> None:
-        """Extract poses, analyse, draw; delete the upload whatever happens."""
+    def run(self, pose_factory: PoseFactory) -> None:
+        """Extract poses with models from `pose_factory`, analyse, draw; delete the upload
+        whatever happens."""
         try:
-            extraction = extract(self.upload, quiet_pose, progress=self._progress)
+            extraction = extract(self.upload, pose_factory, progress=self._progress)
             info = extraction.info
             report = analyze(
                 extraction.sequence,
@@ -135,12 +140,14 @@ class AnalysisJob:
 
 class JobRegistry:
     """The analyses since the server started, by random id, their files in `folder`, and the
-    slots that let at most `config.max_analyses` run at once."""
+    slots that let at most `config.max_analyses` run at once; each runs with models from
+    `pose_factory`."""
 
-    def __init__(self, folder: ServerFolder, config: Config) -> None:
+    def __init__(self, folder: ServerFolder, config: Config, pose_factory: PoseFactory) -> None:
         self.folder = folder
         self.root = folder.path
         self.config = config
+        self.pose_factory = pose_factory
         self.jobs: dict[str, AnalysisJob] = {}
         self._lock = threading.Lock()
         self._running = 0  # slots taken: uploads being received and analyses not yet over
@@ -184,7 +191,7 @@ class JobRegistry:
 
     def _run(self, job: AnalysisJob) -> None:
         try:
-            job.run()
+            job.run(self.pose_factory)
         finally:
             self.release()  # before `finished`: whoever waits for it finds the slot free
             job.finished.set()
@@ -203,9 +210,11 @@ class JobRegistry:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     parent = analysis_parent()
     remove_abandoned(parent)
-    # The app's own settings when `create_app` was given some, else the environment's.
+    # The app's own settings and pose models when `create_app` was given some, else the
+    # environment's settings and MediaPipe.
     config: Config = getattr(app.state, "config", None) or load_config()
-    app.state.analysis_jobs = JobRegistry(ServerFolder(parent), config)
+    pose_factory: PoseFactory = getattr(app.state, "pose_factory", quiet_pose)
+    app.state.analysis_jobs = JobRegistry(ServerFolder(parent), config, pose_factory)
     try:
         yield
     finally:

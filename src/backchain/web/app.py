@@ -31,6 +31,7 @@ from backchain.web import (
     session,
     settings,
 )
+from backchain.web.analysis import PoseFactory
 from backchain.web.auth import require_account
 from backchain.web.errors import EXCEPTION_HANDLERS
 from backchain.web.security import Guard, Signers, check_form_token
@@ -40,12 +41,19 @@ __all__ = ["create_app"]
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def create_app(store_url: str | None = None, config: Config | None = None) -> FastAPI:
+def create_app(
+    store_url: str | None = None,
+    config: Config | None = None,
+    *,
+    pose_factory: PoseFactory | None = None,
+) -> FastAPI:
     """Build the app; `backchain serve` runs it with uvicorn.
 
     The store (SQLite by default, `BACKCHAIN_DATABASE_URL` or `store_url` otherwise) is opened
     when the app starts and closed when it stops; routes get it through `deps.StoreDep`.
     `config` (default: from `BACKCHAIN_*` variables) sets the host names and the limits.
+    `pose_factory` makes the pose models of the video check and the live coach (default:
+    MediaPipe's, `analysis.quiet_pose`); one making `FakeEstimator`s runs the app without it.
     """
     config = config or load_config()
 
@@ -75,6 +83,7 @@ def create_app(store_url: str | None = None, config: Config | None = None) -> Fa
         # route wants a signed-in account of the role its address is for (`auth`).
         dependencies=[Depends(check_form_token), Depends(require_account)],
     )
+    app.state.pose_factory = analysis.quiet_pose if pose_factory is None else pose_factory
     app.add_middleware(Guard, config=config)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(exercises.router)
