@@ -119,3 +119,11 @@ def test_front_view_rules_are_skipped_from_the_side_with_a_warning() -> None:
     assert result.reps == REPS
     assert flagged(result) == set()
     assert any("in front of you" in warning for warning in result.warnings)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_set_of_quarter_squats_is_counted_rep_by_rep(seed: int) -> None:
+    """The minimum amplitude ignores getting into position, not shallow reps: 0.4 of the range
+    (the knees bending about 50 degrees, the hips dropping a fifth of a torso length)."""
+    shallow = generate("squat", seed=seed, reps=REPS, range_scale=0.4, jitter=1.0)
+    assert report(shallow).reps == REPS

@@ -74,6 +74,18 @@ class Measures:
         return np.asarray(np.degrees(np.arctan2(np.abs(v[:, 0]), -v[:, 1])), dtype=np.float64)
 
     @cached_property
+    def trunk_from_vertical_3d(self) -> FloatArray:
+        """The trunk's angle from vertical in the model's metric 3D landmarks: the same from
+        any side, where the picture's angle flattens a lean towards the camera."""
+        world = self.seq.world
+        v = (world[:, LEFT.shoulder] + world[:, RIGHT.shoulder]) / 2 - (
+            world[:, LEFT.hip] + world[:, RIGHT.hip]
+        ) / 2
+        return np.asarray(
+            np.degrees(np.arctan2(np.hypot(v[:, 0], v[:, 2]), -v[:, 1])), dtype=np.float64
+        )
+
+    @cached_property
     def hips_above_knee_line(self) -> FloatArray:
         return hips_above_line(self.seq, "knee")
 

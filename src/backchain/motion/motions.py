@@ -47,7 +47,8 @@ RDL_MIN_KNEE_ANGLE = 135.0  # degrees: bending further turns the hinge into a sq
 RDL_MAX_HANDS_FROM_KNEES = 0.35  # torso lengths at the bottom: the weights have drifted forward
 RDL_MIN_TOP_HIP_ANGLE = 160.0  # degrees: short of this the rep did not finish upright
 # Bent-over row (torso angle held through the set).
-ROW_MAX_TORSO_CHANGE = 15.0  # degrees of trunk movement within a rep: the body heaves the weight
+ROW_MAX_TORSO_CHANGE = 15.0  # degrees of trunk movement within a rep (in 3D, so from any side):
+# the body heaves the weight
 # Downward dog (hips highest; legs lengthen; hold).
 DOG_MIN_HIPS_ABOVE_LINE = 0.35  # torso lengths above the hands-feet line: less is a sagging V
 DOG_MIN_KNEE_ANGLE = 140.0  # degrees: knees bent more than this ...
@@ -161,7 +162,7 @@ MOTIONS: dict[str, ExerciseMotion] = {
             min_amplitude=0.3,  # torso lengths the hand rises
             posture="standing",
             rules=(
-                _rule("bent_over_row", "torso_rises", View.SIDE, ROW_MAX_TORSO_CHANGE, "above",
+                _rule("bent_over_row", "torso_rises", View.ANY, ROW_MAX_TORSO_CHANGE, "above",
                       torso_change),
             ),
             spoken={"torso_rises": "Keep your body still"},
@@ -207,7 +208,7 @@ MOTIONS: dict[str, ExerciseMotion] = {
         ExerciseMotion(
             "squat",
             hips_over_ankles,
-            min_amplitude=0.3,  # torso lengths the hips drop
+            min_amplitude=0.15,  # torso lengths the hips drop (a quarter squat: about 0.2)
             posture="standing",
             rules=(
                 _rule("squat", "heels_lift", View.SIDE, SQUAT_MAX_HEEL_LIFT, "above", heel_rise),

@@ -62,7 +62,6 @@ class Window:
         i = int(pick(np.where(finite, key, np.nan)))
         return float(own[i]), float(t[i])
 
-
     def held(self, values: FloatArray, share: float = 0.5) -> tuple[float, float]:
         """(value, time) over the time held at the top of the rep: the value the lowest `share`
         of that time is at or below (the median by default)."""
@@ -102,7 +101,7 @@ def hold(window: Window) -> tuple[float, float]:
 
 
 def torso_change(window: Window) -> tuple[float, float]:
-    trunk = window.measures.trunk_from_vertical[window.mask]
+    trunk = window.measures.trunk_from_vertical_3d[window.mask]
     if not np.isfinite(trunk).any():
         return float("nan"), window.rep.top_s
     return float(np.nanmax(trunk) - np.nanmin(trunk)), window.rep.top_s
