@@ -40,13 +40,17 @@ _QUOTE_CHARS = 40  # of a key or a number quoted in a message
 #: Makes the exception for a problem, given as a phrase ('the field "date" appears twice …').
 Refusal = Callable[[str], BackchainError]
 
+# libyaml's parser when PyYAML has it (its wheels do): the same documents and the same errors,
+# ten times faster, which every `backchain` command that reads the catalogue feels.
+_YAML_LOADER = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+
 
 def top_level_list(
     text: str, *, source: str, key: str, error: type[BackchainError]
 ) -> list[object]:
     """The list under `key` in a YAML document; `error` names what is wrong and where."""
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as problem:
         mark = getattr(problem, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

@@ -1,122 +1,102 @@
 """The `backchain` command line: a thin adapter over the domain packages.
 
+A command's module is imported only when that command runs or a help page lists it, so each
+command pays only for what it uses: `backchain exercises` reads the catalogue without loading
+the database, the web app or the motion packages.
+
 User errors (`BackchainError`) become one line on stderr and exit status 2 (`common.user_errors`).
 """
 
-import ipaddress
-import sys
-from typing import Annotated
+from collections.abc import Iterator, Mapping, MutableMapping
+from importlib import import_module
+from typing import Any
 
 import typer
+import typer.main
+from typer._click import Command  # Typer's own click, whose commands these are
+from typer.core import TyperGroup
 
-from backchain.cli import (
-    accounts,
-    calendar,
-    corrections,
-    data,
-    library,
-    motion,
-    program,
-    report,
-    screening,
-)
-from backchain.cli.common import user_errors
-from backchain.errors import ConfigError
+__all__ = ["COMMANDS", "app"]
 
-__all__ = ["app"]
-
-app = typer.Typer(
-    help="Backchain: posterior-chain training for lower back pain, run on your own machine.",
-    no_args_is_help=True,
-    add_completion=False,
-)
-app.add_typer(library.app, name="exercises")
-app.add_typer(accounts.app, name="accounts")
-app.command()(screening.screen)
-app.command()(screening.score)
-for command in (program.init, program.plan, program.today, program.log, program.checkin):
-    app.command()(command)
-app.command()(program.history)
-app.add_typer(corrections.app, name="correct")
-app.command()(corrections.settings)
-app.command()(program.resume)
-app.command()(data.export)
-app.command("import")(data.import_)
-app.command()(calendar.calendar)
-app.command()(report.report)
-app.command()(motion.analyze)
-app.command()(motion.landmarks)
+#: Each command and where it is defined, as "module:name" in this package: a function is one
+#: command, a Typer a group of them. Help lists them in this order.
+COMMANDS = {
+    "screen": "screening:screen",
+    "score": "screening:score",
+    "init": "program:init",
+    "plan": "program:plan",
+    "today": "program:today",
+    "log": "program:log",
+    "checkin": "program:checkin",
+    "history": "program:history",
+    "settings": "corrections:settings",
+    "resume": "program:resume",
+    "export": "data:export",
+    "import": "data:import_",
+    "calendar": "calendar:calendar",
+    "report": "report:report",
+    "analyze": "motion:analyze",
+    "landmarks": "motion:landmarks",
+    "serve": "serve:serve",
+    "exercises": "library:app",
+    "accounts": "accounts:app",
+    "correct": "corrections:app",
+}
 
 
-@app.command()
-@user_errors
-def serve(
-    host: Annotated[
-        str,
-        typer.Option(help="Address to listen on: this machine only, unless in clinic mode."),
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    clinic: Annotated[
-        bool,
-        typer.Option(
-            "--clinic", help="Clinic mode: accounts and a sign-in for every page (see README)."
-        ),
-    ] = False,
-) -> None:
-    """Start the web app (http://127.0.0.1:8000 by default)."""
-    import uvicorn
+class _LazyCommands(MutableMapping[str, Command]):
+    """The commands of a group by name; a command's module is imported when it is looked up.
 
-    from backchain.config import load_config
-    from backchain.web.app import create_app
+    Listing the names (for "Did you mean ...?") imports nothing.
+    """
 
-    config = load_config()
-    if clinic and not config.clinic:
-        config = config.model_copy(update={"clinic": True})
-    if not config.clinic and not _loopback(host):
-        raise ConfigError(
-            f"Personal mode has no sign-in, so it serves only this machine and will not listen "
-            f"on {host}; use --host 127.0.0.1, or run clinic mode (`backchain serve --clinic`)."
-        )
-    if config.clinic:
-        _clinic_notes(config.allowed_hosts, host)
-    uvicorn.run(
-        create_app(config=config),
-        host=host,
-        port=port,
-        log_level="info",
-        # A live-coach frame may be up to the frame limit; anything far beyond it is cut off
-        # by the server before it is read into memory.
-        ws_max_size=2 * config.max_frame_bytes,
-        # Behind the clinic's reverse proxy: the client's address and https from its headers
-        # (FORWARDED_ALLOW_IPS names the proxy; loopback by default).
-        proxy_headers=True,
-    )
+    def __init__(self, places: Mapping[str, str]) -> None:
+        self._places = dict(places)
+        self._loaded: dict[str, Command] = {}
+
+    def __getitem__(self, name: str) -> Command:
+        if name not in self._loaded:
+            self._loaded[name] = _load(name, self._places[name])
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: Command) -> None:
+        self._places.setdefault(name, "")  # added ready-made: nothing to import
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._places[name]
+        self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)
 
 
-def _clinic_notes(allowed_hosts: tuple[str, ...], host: str) -> None:
-    from backchain.care.accounts import Role
-    from backchain.store import care, open_store
-
-    with open_store() as store, store.read() as session:
-        admins = [a for a in care.accounts(session) if a.role is Role.ADMIN]
-    if not admins:
-        print(
-            "No admin account yet: create one with "
-            "`backchain accounts create --role admin --email you@example.org`.",
-            file=sys.stderr,
-        )
-    if not _loopback(host) and all(_loopback(name) for name in allowed_hosts):
-        print(
-            "Only loopback host names are allowed: set BACKCHAIN_ALLOWED_HOSTS to the name "
-            "people open Backchain at (e.g. backchain.clinic.example).",
-            file=sys.stderr,
-        )
+def _load(name: str, place: str) -> Command:
+    """The command `name` as Typer makes it when it is registered with the top-level app."""
+    module, _, attribute = place.partition(":")
+    target = getattr(import_module(f"{__name__}.{module}"), attribute)
+    carrier = typer.Typer()
+    if isinstance(target, typer.Typer):
+        carrier.add_typer(target, name=name)
+    else:
+        carrier.command(name)(target)
+    return typer.main.get_group(carrier).commands[name]
 
 
-def _loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+class _TopLevel(TyperGroup):
+    """The `backchain` group: its commands are the ones in COMMANDS."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = _LazyCommands(COMMANDS)
+
+
+app = typer.Typer(cls=_TopLevel, no_args_is_help=True, add_completion=False)
+
+
+@app.callback()
+def backchain() -> None:
+    """Backchain: posterior-chain training for lower back pain, run on your own machine."""

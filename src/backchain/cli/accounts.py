@@ -1,4 +1,8 @@
-"""`backchain accounts`: clinic mode's accounts from the command line; the first admin starts here."""
+"""`backchain accounts`: clinic mode's accounts from the command line; the first admin starts here.
+
+The store is imported inside the commands, not here: `backchain --help` imports this module
+and should not wait for the database.
+"""
 
 import getpass
 import sys
@@ -12,11 +16,6 @@ from rich.text import Text
 
 from backchain.care.accounts import Role
 from backchain.cli.common import console, read_file, user_errors
-from backchain.config import load_config
-from backchain.journal import accounts as journal_accounts
-from backchain.journal.accounts import AccountError
-from backchain.store import care as stored
-from backchain.store import open_store
 
 __all__ = ["app"]
 
@@ -28,6 +27,8 @@ def _now() -> datetime:
 
 
 def _password(password_file: Path | None) -> str:
+    from backchain.journal.accounts import AccountError
+
     if password_file is not None:
         return read_file(password_file).decode("utf-8", errors="replace").rstrip("\r\n")
     if not sys.stdin.isatty():
@@ -52,6 +53,10 @@ def create(
     ] = None,
 ) -> None:
     """Create an account with a password (prompted, or read from a file)."""
+    from backchain.config import load_config
+    from backchain.journal import accounts as journal_accounts
+    from backchain.store import open_store
+
     password = _password(password_file)
     with open_store() as store:
         made = journal_accounts.create_account(
@@ -73,6 +78,9 @@ def create(
 @user_errors
 def list_() -> None:
     """Every account, with its role."""
+    from backchain.store import care as stored
+    from backchain.store import open_store
+
     with open_store() as store, store.read() as session:
         everyone = stored.accounts(session)
     table = Table("Email", "Name", "Role", "Password")
@@ -96,6 +104,11 @@ def password_link(
     ] = "http://127.0.0.1:8000",
 ) -> None:
     """A one-time link to set a new password (there is no mail server: hand it over)."""
+    from backchain.journal import accounts as journal_accounts
+    from backchain.journal.accounts import AccountError
+    from backchain.store import care as stored
+    from backchain.store import open_store
+
     with open_store() as store:
         with store.read() as session:
             found = stored.account_by_email(session, email=admin.strip().lower())

@@ -1,4 +1,8 @@
-"""`backchain calendar`: the current plan as an .ics file for any calendar app."""
+"""`backchain calendar`: the current plan as an .ics file for any calendar app.
+
+The store and the calendar format are imported inside the command, not here:
+`backchain --help` imports this module and should not wait for them.
+"""
 
 import sys
 from datetime import UTC, datetime
@@ -8,12 +12,9 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from backchain import journal
 from backchain.cli.common import console, user_errors, write_file
 from backchain.errors import BackchainError
 from backchain.exercises import load_catalogue
-from backchain.reports.calendar import CALENDAR_FILENAME, plan_calendar
-from backchain.store import open_store
 
 __all__ = ["calendar"]
 
@@ -29,6 +30,10 @@ def calendar(
 
     Import it into any calendar app; importing a newer file updates the events already there.
     """
+    from backchain import journal
+    from backchain.reports.calendar import CALENDAR_FILENAME, plan_calendar
+    from backchain.store import open_store
+
     with open_store() as store, store.read() as session:
         plan = journal.load_journal(session).plan
     data = plan_calendar(plan, catalogue=load_catalogue(), generated_at=datetime.now(UTC))

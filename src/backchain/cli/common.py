@@ -1,5 +1,7 @@
 """What every command shares: the console, JSON in and out, and turning user errors into one line."""
 
+from __future__ import annotations
+
 import json
 import os
 import sys
@@ -8,15 +10,16 @@ from contextlib import suppress
 from datetime import date
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 
-from backchain.config import ENV_PREFIX, load_config
 from backchain.datafile import strict_json
 from backchain.errors import BackchainError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = [
     "USER_ERROR_EXIT",
@@ -31,13 +34,25 @@ __all__ = [
     "write_file",
 ]
 
-console = Console()
+#: The terminal the commands print to, made on first use (`__getattr__`): a command that prints
+#: only JSON starts a tenth faster without importing rich.
+console: Console
 USER_ERROR_EXIT = 2
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def __getattr__(name: str) -> Console:
+    """`console`, made when a command first prints to it."""
+    if name != "console":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from rich.console import Console
+
+    made = globals()["console"] = Console()
+    return made
 
 
 def user_errors(command: Callable[_P, _R]) -> Callable[_P, _R]:
@@ -64,6 +79,8 @@ def read_json(path: Path) -> Any:
 
 def read_file(path: Path) -> bytes:
     """A file's bytes; one over the size limit is refused before it is read."""
+    from backchain.config import ENV_PREFIX, load_config  # pydantic-settings: slow to import
+
     limit = load_config().max_import_bytes
     try:
         with path.open("rb") as file:

@@ -7,6 +7,9 @@
 
 Corrections are recorded (`backchain history` lists them) and the decisions that depended on
 the corrected session are made again.
+
+The store is imported inside the commands, not here: `backchain --help` imports this module
+and should not wait for the database.
 """
 
 from datetime import UTC, datetime
@@ -20,11 +23,7 @@ from backchain.cli import render
 from backchain.cli.common import console, parse_day, user_errors, validation_message
 from backchain.errors import BackchainError
 from backchain.exercises import Equipment, load_catalogue
-from backchain.journal import corrections
-from backchain.journal import settings as program_settings
-from backchain.journal.history import logged_session
 from backchain.programs.models import Band, Load, SessionLog, SetLog
-from backchain.store import open_store
 
 app = typer.Typer(
     help="Correct a logged set or session; the history records every correction.",
@@ -53,6 +52,10 @@ def change_set(
     pain: Annotated[int | None, typer.Option(help="Back pain during the set, 0 to 10.")] = None,
 ) -> None:
     """Correct one logged set: give only the values that change."""
+    from backchain.journal import corrections
+    from backchain.journal.history import logged_session
+    from backchain.store import open_store
+
     the_day = parse_day(day)
     with open_store() as store:
         found = logged_session(store, day=the_day)
@@ -84,6 +87,9 @@ def change_set(
 @user_errors
 def remove_set(day: DayArg, exercise: ExerciseArg, number: SetArg) -> None:
     """Remove one logged set."""
+    from backchain.journal import corrections
+    from backchain.store import open_store
+
     the_day = parse_day(day)
     with open_store() as store:
         decisions = corrections.remove_set(
@@ -100,6 +106,9 @@ def remove_session(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Remove a whole logged session with its check-in; later sessions are decided again."""
+    from backchain.journal import corrections
+    from backchain.store import open_store
+
     the_day = parse_day(day)
     if not yes and not typer.confirm(f"Remove the session of {the_day.isoformat()}?"):
         raise typer.Exit(1)
@@ -150,6 +159,9 @@ def settings(
     ] = None,
 ) -> None:
     """Change training days, equipment, minutes or weeks: the rest of the plan is made again."""
+    from backchain.journal import settings as program_settings
+    from backchain.store import open_store
+
     changes: dict[str, object] = {}
     if days is not None:
         changes["days"] = [d.strip().lower() for d in days.split(",") if d.strip()]

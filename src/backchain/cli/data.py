@@ -1,4 +1,8 @@
-"""`backchain export` and `backchain import`: all your data as one versioned JSON file."""
+"""`backchain export` and `backchain import`: all your data as one versioned JSON file.
+
+The store is imported inside the commands, not here: `backchain --help` imports this module
+and should not wait for the database.
+"""
 
 import json
 from pathlib import Path
@@ -8,8 +12,6 @@ import typer
 from rich.text import Text
 
 from backchain.cli.common import console, read_file, user_errors, write_file
-from backchain.store import open_store
-from backchain.store.transfer import export_data, import_data, parse_export
 
 
 @user_errors
@@ -20,6 +22,9 @@ def export(
     ] = None,
 ) -> None:
     """Export everything stored (profile, plan, logs, check-ins, decisions, questionnaires)."""
+    from backchain.store import open_store
+    from backchain.store.transfer import export_data
+
     with open_store() as store, store.read() as session:
         data = export_data(session)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -38,6 +43,9 @@ def import_(
     ] = False,
 ) -> None:
     """Import an export file; nothing changes unless the whole file is valid."""
+    from backchain.store import open_store
+    from backchain.store.transfer import import_data, parse_export
+
     data = parse_export(read_file(file))  # the same strict reading as the web app's import
     with open_store() as store, store.transaction() as session:
         import_data(session, data, replace=replace)

@@ -1,13 +1,15 @@
-"""`backchain exercises`: the exercise library in the terminal."""
+"""`backchain exercises`: the exercise library in the terminal.
+
+Rich is imported only to draw: `backchain exercises --json`, which scripts call, starts without it.
+"""
 
 from typing import Annotated
 
 import typer
-from rich.panel import Panel
-from rich.table import Table
 
 from backchain import exercises as ex
-from backchain.cli.common import JsonFlag, console, print_json, user_errors
+from backchain.cli import common
+from backchain.cli.common import JsonFlag, print_json, user_errors
 
 app = typer.Typer(help="The exercise library.")
 
@@ -22,6 +24,8 @@ def exercises_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     if as_json:
         print_json([exercise.model_dump(mode="json") for exercise in catalogue])
         return
+    from rich.table import Table
+
     table = Table(title="Backchain exercises", show_lines=False)
     for column in ("id", "name", "equipment", "dosage"):
         table.add_column(column)
@@ -32,17 +36,20 @@ def exercises_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
             ", ".join(item.value.replace("_", " ") for item in exercise.equipment),
             exercise.dosage.describe(),
         )
-    console.print(table)
-    console.print("Details: [bold]backchain exercises show ID[/bold]")
+    common.console.print(table)
+    common.console.print("Details: [bold]backchain exercises show ID[/bold]")
 
 
 @app.command("show")
 @user_errors
 def exercises_show(exercise_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     """Steps, cues, dosage and variations of one exercise."""
+    from rich.panel import Panel
+    from rich.table import Table
+
     exercise = ex.load_catalogue().get(exercise_id)
     muscles = ", ".join(m.value.replace("_", " ") for m in exercise.primary_muscles)
-    console.print(
+    common.console.print(
         Panel.fit(
             f"[bold]{exercise.name}[/bold]  ({exercise.pattern.value.replace('_', ' ')})\n"
             f"Works: {muscles}\nDosage: {exercise.dosage.describe()}",
@@ -64,7 +71,7 @@ def exercises_show(exercise_id: Annotated[str, typer.Argument(metavar="ID")]) ->
             variation.dosage.describe(),
             variation.summary,
         )
-    console.print(table)
+    common.console.print(table)
     _print_list("Sources", exercise.sources)
 
 
@@ -75,7 +82,7 @@ def _fault_line(exercise: ex.Exercise, fault: ex.Fault) -> str:
 
 
 def _print_list(title: str, items: list[str], *, numbered: bool = False) -> None:
-    console.print(f"\n[bold]{title}[/bold]")
+    common.console.print(f"\n[bold]{title}[/bold]")
     for number, item in enumerate(items, start=1):
         marker = f"{number}." if numbered else "•"
-        console.print(f"  {marker} {item}", highlight=False)
+        common.console.print(f"  {marker} {item}", highlight=False)

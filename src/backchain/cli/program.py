@@ -1,8 +1,14 @@
-"""The training journey: `init`, `plan`, `today`, `log`, `checkin`, `history`, `resume`."""
+"""The training journey: `init`, `plan`, `today`, `log`, `checkin`, `history`, `resume`.
+
+The store is imported inside the commands, not here: `backchain --help` imports this module
+and should not wait for the database.
+"""
+
+from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 import typer
 from pydantic import ValidationError
@@ -10,7 +16,7 @@ from rich.panel import Panel
 from rich.prompt import Confirm, FloatPrompt, IntPrompt, Prompt
 from rich.text import Text
 
-from backchain import journal, outcomes
+from backchain import outcomes
 from backchain.cli import render
 from backchain.cli.common import (
     JsonFlag,
@@ -24,8 +30,6 @@ from backchain.cli.common import (
 from backchain.cli.screening import ask_screening, show_verdict
 from backchain.errors import BackchainError, PlanBlockedError
 from backchain.exercises import Equipment, load_catalogue
-from backchain.journal.history import History
-from backchain.journal.history import history as read_history
 from backchain.programs.generator import generate_plan, plan_to_json
 from backchain.programs.ladder import is_loaded, rung
 from backchain.programs.models import (
@@ -40,7 +44,9 @@ from backchain.programs.models import (
 )
 from backchain.programs.profile import parse_profile
 from backchain.screening import parse_answers, screen
-from backchain.store import open_store
+
+if TYPE_CHECKING:
+    from backchain.journal.history import History
 
 DateOption = Annotated[
     str | None, typer.Option("--date", help="The day, as YYYY-MM-DD (default today).")
@@ -67,6 +73,9 @@ def init(
     ] = False,
 ) -> None:
     """Start a program: profile, safety screening, baseline questionnaire, then the plan."""
+    from backchain import journal
+    from backchain.store import open_store
+
     first_day = parse_day(start, option="--start")
     data = read_json(profile_file) if profile_file else _ask_profile()
     if data is None:
@@ -168,6 +177,9 @@ def plan(
         the_plan = generate_plan(profile, parse_day(start, option="--start"))
         logged: list[date] = []
     else:
+        from backchain import journal
+        from backchain.store import open_store
+
         with open_store() as store, store.read() as session:
             state = journal.load_journal(session)
         the_plan, logged = state.plan, list(state.done)
@@ -181,6 +193,9 @@ def plan(
 @user_errors
 def today(day: DateOption = None) -> None:
     """Today's session (or the next one), with any change your logs have made."""
+    from backchain import journal
+    from backchain.store import open_store
+
     with open_store() as store:
         view = journal.today(store, day=parse_day(day))
     if view.pause is not None:
@@ -227,6 +242,9 @@ def log(
     ] = False,
 ) -> None:
     """Log a session, set by set: reps, load, hold, effort (RPE) and pain. One session a day."""
+    from backchain import journal
+    from backchain.store import open_store
+
     the_day = parse_day(day)
     with open_store() as store:
         if file is not None:
@@ -339,6 +357,9 @@ def checkin(
     day: DateOption = None,
 ) -> None:
     """The next-morning check-in: how your back feels compared with usual."""
+    from backchain import journal
+    from backchain.store import open_store
+
     if pain is None:
         pain = _ask_score("Back pain this morning (0-10)", 0, 10)
     if compared is None:
@@ -366,6 +387,9 @@ def checkin(
 @user_errors
 def history(as_json: JsonFlag = False) -> None:
     """Your sessions, check-ins, decisions, screenings, questionnaires and corrections."""
+    from backchain.journal.history import history as read_history
+    from backchain.store import open_store
+
     with open_store() as store:
         found = read_history(store)
     if as_json:
@@ -424,6 +448,9 @@ def resume(
     ] = None,
 ) -> None:
     """After a pause: answer the safety questions again; training resumes if they are clear."""
+    from backchain import journal
+    from backchain.store import open_store
+
     data = read_json(answers) if answers else ask_screening()
     if data is None:
         raise typer.Exit(2)

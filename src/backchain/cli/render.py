@@ -1,7 +1,10 @@
 """Rich views of plans, sessions, decisions and history for the terminal."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.panel import Panel
 from rich.table import Table
@@ -22,7 +25,9 @@ from backchain.programs.models import (
     SessionLog,
     Weekday,
 )
-from backchain.store.repository import QuestionnaireRecord, RevisionRecord, ScreeningRecord
+
+if TYPE_CHECKING:
+    from backchain.store.repository import QuestionnaireRecord, RevisionRecord, ScreeningRecord
 
 __all__ = [
     "decisions_table",

@@ -1,19 +1,23 @@
-"""`backchain report`: the PDF report of a period, to bring to an appointment."""
+"""`backchain report`: the PDF report of a period, to bring to an appointment.
+
+The store and the PDF renderer are imported inside the command, not here: `backchain --help`
+imports this module and should not wait for them.
+"""
+
+from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
-from sqlalchemy.orm import Session
 
-from backchain import journal
 from backchain.cli.common import console, parse_day, user_errors, write_file
 from backchain.errors import StoreError
-from backchain.reports.pdf import build_report, render_pdf, report_filename
-from backchain.reports.progress_charts import Period
-from backchain.store import care, open_store
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = ["report"]
 
@@ -48,6 +52,11 @@ def report(
 
     Bring it to an appointment: it shows a physiotherapist or doctor how training has gone.
     """
+    from backchain import journal
+    from backchain.reports.pdf import build_report, render_pdf, report_filename
+    from backchain.reports.progress_charts import Period
+    from backchain.store import open_store
+
     start = None if first is None else parse_day(first, option="--from")
     end = None if last is None else parse_day(last, option="--to")
     today = date.today()
@@ -78,6 +87,8 @@ def report(
 
 def _person(session: Session, email: str | None, name: str | None) -> tuple[int | None, str | None]:
     """The person of personal mode, or in clinic mode the account's person, with their name."""
+    from backchain.store import care
+
     if email is None:
         return None, name
     found = care.account_by_email(session, email=email.strip().lower())
