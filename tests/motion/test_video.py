@@ -1,4 +1,5 @@
-"""Video reading: rotation metadata, variable frame rates and sampling by timestamp."""
+"""Video reading: rotation metadata, variable frame rates and sampling by timestamp, including
+frames the decoder passes over because sampling does not take them."""
 
 from fractions import Fraction
 from pathlib import Path
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 
 from backchain.errors import VideoError
-from backchain.motion.video import probe, read_frames
+from backchain.motion.video import keyframes_s, probe, read_frames
 
 
 def write_video(
@@ -27,6 +28,39 @@ def write_video(
             image[:8, :8] = 255
             frame = av.VideoFrame.from_ndarray(image, format="rgb24")
             frame.pts, frame.time_base = round(t * 1000), Fraction(1, 1000)
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return path
+
+
+# Encoders whose B-frames no other frame is predicted from: the frames sampling may pass over.
+B_FRAME_CODECS = {
+    "mpeg4": {"bf": "2"},
+    "libx264": {"x264-params": "bframes=3:b-pyramid=none:keyint=30"},
+}
+FAST_FPS = 60
+
+
+def write_moving_video(
+    path: Path, *, codec: str, seconds: float = 2.0, faststart: bool = False
+) -> Path:
+    """A 60 frames/s clip with B-frames: a square moves across and changes shade every frame, so
+    no two frames look alike. `faststart` puts the index first, as phones do."""
+    width, height, frames = 96, 64, round(seconds * FAST_FPS)
+    options = {"movflags": "faststart"} if faststart else {}
+    with av.open(str(path), "w", format="mp4", options=options) as out:
+        stream = out.add_stream(codec, rate=FAST_FPS)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.codec_context.time_base = Fraction(1, FAST_FPS)
+        stream.options = B_FRAME_CODECS[codec]
+        for i in range(frames):
+            image = np.full((height, width, 3), 128, np.uint8)
+            x = i * (width - 16) // (frames - 1)
+            image[24:40, x : x + 16] = (i * 37) % 256
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            frame.pts, frame.time_base = i, Fraction(1, FAST_FPS)
             for packet in stream.encode(frame):
                 out.mux(packet)
         for packet in stream.encode():
@@ -87,3 +121,50 @@ def test_unreadable_files(tmp_path: Path, content: bytes | None, message: str) -
     with pytest.raises(VideoError, match=message) as caught:
         probe(path)
     assert "\n" not in str(caught.value)
+
+
+@pytest.fixture(params=[codec for codec in B_FRAME_CODECS if codec in av.codecs_available])
+def b_frame_clip(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    path = write_moving_video(tmp_path / "fast.mp4", codec=request.param)
+    with av.open(str(path)) as container:
+        kinds = {frame.pict_type for frame in container.decode(video=0)}
+    assert av.video.frame.PictureType.B in kinds, "no B-frames: the tests below would prove nothing"
+    return path
+
+
+@pytest.mark.parametrize(("start_s", "end_s"), [(0.0, None), (0.0, 1.0), (0.5, None), (0.7, 1.3)])
+def test_sampled_frames_are_the_pictures_at_their_times(
+    b_frame_clip: Path, start_s: float, end_s: float | None
+) -> None:
+    """Passing over frames nothing is predicted from changes neither which frames sampling takes
+    nor a single pixel of them, from the start or after a seek to the middle."""
+    every = {
+        round(frame.t * FAST_FPS): frame.rgb
+        for frame in read_frames(b_frame_clip, max_fps=None, max_width=None)
+    }
+    sampled = list(
+        read_frames(b_frame_clip, max_fps=15, max_width=None, start_s=start_s, end_s=end_s)
+    )
+    last = 2.0 if end_s is None else end_s
+    expected = np.arange(round(start_s * FAST_FPS), round(last * FAST_FPS), FAST_FPS // 15)
+    assert [frame.t for frame in sampled] == pytest.approx(expected / FAST_FPS, abs=1e-3)
+    for frame in sampled:
+        assert np.array_equal(frame.rgb, every[round(frame.t * FAST_FPS)]), frame.t
+
+
+def test_a_cut_short_file_is_reported_even_when_its_last_frames_are_passed_over(
+    tmp_path: Path,
+) -> None:
+    whole = write_moving_video(tmp_path / "whole.mp4", codec="mpeg4", seconds=4, faststart=True)
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(VideoError, match="truncated"):
+        list(read_frames(cut, max_fps=15, max_width=None))
+    assert len(list(read_frames(whole, max_fps=15, max_width=None))) == 60
+
+
+def test_keyframes_are_read_from_the_container(b_frame_clip: Path) -> None:
+    with av.open(str(b_frame_clip)) as container:
+        decoded = [frame.time for frame in container.decode(video=0) if frame.key_frame]
+    assert len(decoded) > 1
+    assert keyframes_s(b_frame_clip) == pytest.approx(decoded)

@@ -3,6 +3,10 @@
 The MediaPipe adapter is the only code that knows that model's output format.
 """
 
+import importlib
+import sys
+import threading
+import types
 from typing import Any, Protocol
 
 import numpy as np
@@ -33,8 +37,7 @@ class MediaPipePose:
     """BlazePose full through MediaPipe's pose solution, tracking from frame to frame."""
 
     def __init__(self) -> None:
-        from mediapipe.python.solutions import pose as mp_pose  # heavy import, only when used
-
+        mp_pose = _pose_solution()  # heavy import, only when used
         self._pose: Any = mp_pose.Pose(
             static_image_mode=False,
             model_complexity=MODEL_COMPLEXITY,
@@ -47,15 +50,15 @@ class MediaPipePose:
         result = self._pose.process(rgb)
         if result.pose_landmarks is None:
             return None
-        image = np.array([[p.x, p.y, p.z] for p in result.pose_landmarks.landmark])
-        visibility = np.array([p.visibility for p in result.pose_landmarks.landmark])
+        # One pass over each landmark list: x, y, z and visibility together.
+        image = np.array([(p.x, p.y, p.z, p.visibility) for p in result.pose_landmarks.landmark])
         world_landmarks = result.pose_world_landmarks
         world = (
-            np.array([[p.x, p.y, p.z] for p in world_landmarks.landmark])
+            np.array([(p.x, p.y, p.z) for p in world_landmarks.landmark])
             if world_landmarks is not None
             else np.full((LANDMARKS, 3), np.nan)
         )
-        return Pose(t=t, image=image, world=world, visibility=visibility)
+        return Pose(t=t, image=image[:, :3], world=world, visibility=image[:, 3])
 
     def close(self) -> None:
         self._pose.close()
@@ -65,6 +68,46 @@ class MediaPipePose:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+# Modules that mediapipe imports only for its drawing helpers, which Backchain never calls.
+_DRAWING_ONLY = ("matplotlib", "matplotlib.pyplot")
+_IMPORT_LOCK = threading.Lock()  # each worker thread builds its own model
+
+
+def _pose_solution() -> Any:
+    """mediapipe's pose solution module, imported without matplotlib.
+
+    Importing any part of mediapipe runs its package __init__, which imports its drawing helpers
+    and, through them, matplotlib.pyplot: about half a second of CPU at every start, a third of
+    the whole import, for plotting that Backchain never does. While mediapipe is imported,
+    stand-ins take matplotlib's place; the drawing helpers keep them, and a stand-in imports the
+    real module the first time anything is asked of it.
+    """
+    with _IMPORT_LOCK:
+        missing = [name for name in _DRAWING_ONLY if name not in sys.modules]
+        stand_ins = {} if "mediapipe" in sys.modules else {n: _StandIn(n) for n in missing}
+        for name, stand_in in stand_ins.items():
+            parent, _, child = name.rpartition(".")
+            if parent in stand_ins:  # `import a.b as c` takes b from a's attributes
+                vars(stand_ins[parent])[child] = stand_in
+        sys.modules.update(stand_ins)
+        try:
+            from mediapipe.python.solutions import pose
+        finally:
+            for name, stand_in in stand_ins.items():
+                if sys.modules.get(name) is stand_in:
+                    del sys.modules[name]
+    return pose
+
+
+class _StandIn(types.ModuleType):
+    """Holds a module's place; the first attribute asked of it imports the real module."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attribute)
 
 
 class FakeEstimator:

@@ -7,14 +7,24 @@ times, and the rotation a phone records is applied so every frame is upright.
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import av
 import numpy as np
 import numpy.typing as npt
+from av.video.reformatter import VideoReformatter
 
 from backchain.errors import VideoError
 
-__all__ = ["MAX_FRAME_RATE", "Frame", "VideoInfo", "probe", "probe_duration", "read_frames"]
+__all__ = [
+    "MAX_FRAME_RATE",
+    "Frame",
+    "VideoInfo",
+    "keyframes_s",
+    "probe",
+    "probe_duration",
+    "read_frames",
+]
 
 # A small tolerance so a frame exactly on the sampling grid is not skipped by float noise.
 _GRID_TOLERANCE_S = 1e-4
@@ -24,6 +34,10 @@ TRUNCATED_GAP_S = 1.0  # s: frames ending this long before the stated duration m
 # A video's length as the decoder will feel it: frames packed closer than this in time count as
 # more video, so timestamps squeezed together cannot hide a file that takes long to decode.
 MAX_FRAME_RATE = 240.0  # frames/s: phones' slow motion films at up to 240 a second
+# A frame shown before a given time is read before this many frames shown after it have been.
+_REORDER_FRAMES = 16  # frames: the most H.264 and HEVC hold back to put frames in display order
+
+_SkipFrame = Literal["DEFAULT", "NONREF"]  # the decoder skip_frame values used here
 
 
 @dataclass(frozen=True)
@@ -131,6 +145,28 @@ def _packets_s(
     return max(timed, count / MAX_FRAME_RATE)
 
 
+def keyframes_s(path: Path) -> list[float]:
+    """When the keyframes are, in seconds from the first frame, from the container alone.
+
+    Decoding can only start at a keyframe, so `read_frames` from `start_s` decodes everything
+    from the last keyframe before it: a stretch that starts just after one costs the least.
+    """
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        origin = _origin(stream)
+        times = [
+            _seconds(packet.pts, stream) - origin
+            for packet in container.demux(stream)
+            if packet.is_keyframe and packet.pts is not None
+        ]
+    except av.error.FFmpegError as error:
+        raise VideoError(f"{path} is corrupt or truncated ({_reason(error)}).") from None
+    finally:
+        container.close()
+    return sorted(times)
+
+
 def _first_frame(container: av.container.InputContainer, path: Path) -> av.VideoFrame:
     try:
         for frame in container.decode(video=0):
@@ -159,36 +195,109 @@ def read_frames(
     """Upright RGB frames from `start_s` to `end_s`, at most `max_fps` a second (by
     timestamp) and at most `max_width` pixels on the longer side.
 
-    Every packet is decoded (inter-frame codecs need it), but frames between sampling times
-    are never converted, which is where most of the per-frame cost is.
+    Inter-frame codecs need every frame that others are predicted from, so those are always
+    decoded; a frame nothing is predicted from is decoded only when sampling takes it (see
+    `_sampled_stamps`). Frames between sampling times are never converted to RGB.
     """
+    step_s = 1.0 / max_fps if max_fps else 0.0
     container = _open(path)
     try:
+        sampled = _sampled_stamps(path, step_s, start_s, end_s) if step_s else None
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"  # frame and slice threads inside FFmpeg
-        base = stream.time_base
-        origin = float(stream.start_time * base) if stream.start_time and base else 0.0
-        if start_s > 0 and base is not None:
-            container.seek(int((origin + start_s) / base), stream=stream)
-        step = 0.0 if not max_fps else 1.0 / max_fps
-        next_t = start_s
-        last_t: float | None = None
-        for frame in container.decode(stream):
-            if frame.time is None:
-                continue
-            t = last_t = frame.time - origin
-            if end_s is not None and t >= end_s:
-                break
-            if t + _GRID_TOLERANCE_S < next_t:
-                continue
-            next_t = max(next_t + step, t) if step else t
-            yield Frame(t, _upright_rgb(frame, max_width))
-        else:
-            _check_complete(path, start_s, last_t, _duration_s(container, stream))
+        origin = _origin(stream)
+        _seek(container, stream, origin, start_s)
+        sampler = _Sampler(start_s, step_s)
+        scaler = VideoReformatter()  # set up on the first frame, reused for the rest
+        decoder = stream.codec_context
+        last_t: float | None = None  # the latest frame read, decoded or passed over
+        for packet in container.demux(stream):
+            decoder.skip_frame = _skip(packet.pts, sampled)
+            if packet.pts is not None:
+                read_t = _seconds(packet.pts, stream) - origin
+                last_t = read_t if last_t is None else max(last_t, read_t)
+            for frame in packet.decode():
+                if frame.time is None:
+                    continue
+                t = frame.time - origin
+                if end_s is not None and t >= end_s:
+                    return
+                if sampler.takes(t):
+                    yield Frame(t, _upright_rgb(frame, max_width, scaler))
+        _check_complete(path, start_s, last_t, _duration_s(container, stream))
     except av.error.FFmpegError as error:
         raise VideoError(f"{path} is corrupt or truncated ({_reason(error)}).") from None
     finally:
         container.close()
+
+
+class _Sampler:
+    """Takes the first frame at or after each sampling time, `step_s` apart from `start_s`;
+    frames are given in display order. A step of 0 takes every frame."""
+
+    def __init__(self, start_s: float, step_s: float) -> None:
+        self._next_s = start_s
+        self._step_s = step_s
+
+    def takes(self, t: float) -> bool:
+        if t + _GRID_TOLERANCE_S < self._next_s:
+            return False
+        self._next_s = max(self._next_s + self._step_s, t) if self._step_s else t
+        return True
+
+
+def _sampled_stamps(path: Path, step_s: float, start_s: float, end_s: float | None) -> set[int]:
+    """The timestamps (in the stream's time base) of the frames `read_frames` will take, found
+    from the packets alone: the same seek, and `_Sampler` over the packets in display order."""
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        origin = _origin(stream)
+        _seek(container, stream, origin, start_s)
+        stamps: list[int] = []
+        past_end = 0
+        for packet in container.demux(stream):
+            if packet.pts is None:
+                continue
+            if end_s is None or _seconds(packet.pts, stream) - origin < end_s:
+                stamps.append(packet.pts)
+                continue
+            past_end += 1
+            if past_end > _REORDER_FRAMES:
+                break  # every frame shown before end_s has been read by now
+        sampler = _Sampler(start_s, step_s)
+        return {pts for pts in sorted(stamps) if sampler.takes(_seconds(pts, stream) - origin)}
+    finally:
+        container.close()
+
+
+def _skip(pts: int | None, sampled: set[int] | None) -> _SkipFrame:
+    """The decoder's skip_frame for the frame stamped `pts`: one that sampling will not take
+    may be passed over when no other frame is predicted from it ("NONREF")."""
+    if sampled is None or pts is None or pts in sampled:
+        return "DEFAULT"
+    return "NONREF"
+
+
+def _origin(stream: av.VideoStream) -> float:
+    """The stream's first timestamp in seconds: frame times are counted from it."""
+    base = stream.time_base
+    return float(stream.start_time * base) if stream.start_time and base else 0.0
+
+
+def _seek(
+    container: av.container.InputContainer, stream: av.VideoStream, origin: float, start_s: float
+) -> None:
+    """To the last keyframe at or before `start_s`; decoding from there reaches it."""
+    base = stream.time_base
+    if start_s > 0 and base is not None:
+        container.seek(int((origin + start_s) / base), stream=stream)
+
+
+def _seconds(pts: int, stream: av.VideoStream) -> float:
+    """A timestamp in seconds, computed as PyAV computes a frame's `time`."""
+    base = stream.time_base
+    return float(pts) * base.numerator / base.denominator if base else 0.0
 
 
 def _check_complete(path: Path, start_s: float, last_t: float | None, duration_s: float) -> None:
@@ -202,13 +311,17 @@ def _check_complete(path: Path, start_s: float, last_t: float | None, duration_s
     )
 
 
-def _upright_rgb(frame: av.VideoFrame, max_width: int | None) -> npt.NDArray[np.uint8]:
+def _upright_rgb(
+    frame: av.VideoFrame, max_width: int | None, scaler: VideoReformatter
+) -> npt.NDArray[np.uint8]:
     rotation = int(getattr(frame, "rotation", 0) or 0) % 360
     longer = max(frame.width, frame.height)
     scale = 1.0 if not max_width or longer <= max_width else max_width / longer
     width = max(2, round(frame.width * scale)) // 2 * 2
     height = max(2, round(frame.height * scale)) // 2 * 2
-    rgb = np.asarray(frame.to_ndarray(format="rgb24", width=width, height=height), dtype=np.uint8)
+    # Scaled in libswscale straight from the decoder's YUV, on one thread: both cores are busy.
+    small = scaler.reformat(frame, width=width, height=height, format="rgb24", threads=1)
+    rgb = np.asarray(small.to_ndarray(), dtype=np.uint8)
     if rotation:
         # FFmpeg's rotation is counter-clockwise; np.rot90 turns counter-clockwise for k > 0.
         rgb = np.ascontiguousarray(np.rot90(rgb, k=rotation // 90))
