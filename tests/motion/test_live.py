@@ -45,7 +45,7 @@ def test_live_and_file_agree_on_the_same_frames(exercise: str, fault: str | None
     seq = synthetic.sequence
     filed = analyze(seq, exercise, video=VideoSummary(float(seq.t[-1]), 15.0, len(seq)))
     live, replies = live_replies(synthetic)
-    finished = live.finish("")
+    finished = live.finish()
 
     assert filed.reps == synthetic.truth.reps
     assert replies[-1]["reps"] == finished["reps"] == filed.reps

@@ -64,7 +64,7 @@ class LiveSet:
         rep: dict[str, Any] | None = None
         if counted is None and self.judged < tracker.reps and not tracker.counter.at_top:
             rep = self._judge(self.judged + 1, t)
-            say = rep["say"]
+            say = rep.pop("say")
         hold = self._hold(t)
         return {
             "type": "frame",
@@ -77,8 +77,9 @@ class LiveSet:
             "done": self._idle(t) and hold == 0.0,
         }
 
-    def finish(self, save_url: str) -> dict[str, Any]:
-        """End the set: the whole set analysed as a file of its frames would be."""
+    def finish(self) -> dict[str, Any]:
+        """End the set: the whole set analysed as a file of its frames would be (the web layer
+        adds the link to the session log)."""
         report = self.report()
         summary = [
             {
@@ -96,7 +97,6 @@ class LiveSet:
             "reps": report.reps,
             "summary": summary,
             "faults": faults,
-            "save_url": save_url,
         }
 
     def report(self) -> AnalysisReport:

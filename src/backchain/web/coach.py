@@ -155,7 +155,7 @@ async def _serve(socket: WebSocket, coach: Coach, live: LiveSet, poses: PoseStre
             if message.get("text") is not None:
                 _finish_request(message["text"])
                 coach.sets.close(live)
-                finished = await asyncio.to_thread(live.finish, "")
+                finished = await asyncio.to_thread(live.finish)
                 finished["save_url"] = _save_url(live.exercise, finished)
                 await socket.send_json(finished)
                 continue
