@@ -1,8 +1,8 @@
 """Phase signals: one number per frame that rises as a rep's working phase completes.
 
 Each signal is in torso lengths or degrees, computed from image landmarks, so it reads the
-same at any distance from the camera. Gaps (frames with no person or low confidence) are
-bridged by linear interpolation when short, and the result is lightly smoothed.
+same at any distance from the camera. `tracking.SetTracker` computes them frame by frame from
+the frames seen so far, and smooths them.
 """
 
 import warnings
@@ -17,20 +17,14 @@ from backchain.motion.poses import PoseSequence
 __all__ = [
     "LEFT",
     "RIGHT",
-    "SIGNALS",
     "angle",
-    "bridge_gaps",
     "nan_reduce",
-    "smooth",
     "torso_length",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 LEFT, RIGHT = Side("left"), Side("right")
 
-MIN_VISIBILITY = 0.5  # below this the model is guessing where a landmark is
-MAX_GAP_S = 0.5  # gaps up to this long are bridged; longer ones stay empty (no person)
-SMOOTH_S = 0.2  # moving-average window: removes frame jitter, keeps a 1 s rep's shape
 
 
 def torso_length(seq: PoseSequence) -> float:
@@ -116,48 +110,3 @@ def prone_lift(seq: PoseSequence) -> FloatArray:
     feet = _up(seq, _mid(seq, LEFT.ankle, RIGHT.ankle), hips)
     chest = _up(seq, _mid(seq, LEFT.shoulder, RIGHT.shoulder), hips)
     return np.asarray(np.fmax(feet, chest), dtype=np.float64)
-
-
-# The phase signal of each exercise: it is high at the top of the working phase, where a rep
-# is counted (hips up in a bridge, standing tall after a hinge or squat, the hand pulled in).
-SIGNALS: dict[str, Callable[[PoseSequence], FloatArray]] = {
-    "glute_bridge": lambda seq: hips_above_line(seq, "knee"),
-    "romanian_deadlift": shoulders_over_hips,
-    "bent_over_row": pulling_wrist,
-    "downward_dog": lambda seq: hips_above_line(seq, "ankle"),
-    "kettlebell_swing": wrists_over_hips,
-    "squat": hips_over_ankles,
-    "locust": prone_lift,
-}
-
-
-def bridge_gaps(t: FloatArray, values: FloatArray, max_gap_s: float = MAX_GAP_S) -> FloatArray:
-    """Fill NaN runs no longer than `max_gap_s` by linear interpolation; leave longer ones."""
-    out = values.copy()
-    known = np.isfinite(values)
-    if known.sum() < 2:
-        return out
-    filled = np.interp(t, t[known], values[known])
-    gap_start: int | None = None
-    for i in range(len(values) + 1):
-        missing = i < len(values) and not known[i]
-        if missing and gap_start is None:
-            gap_start = i
-        elif not missing and gap_start is not None:
-            inside = gap_start > 0 and i < len(values)
-            if inside and t[i] - t[gap_start - 1] <= max_gap_s:
-                out[gap_start:i] = filled[gap_start:i]
-            gap_start = None
-    return out
-
-
-def smooth(t: FloatArray, values: FloatArray, window_s: float = SMOOTH_S) -> FloatArray:
-    """Centred moving average over `window_s`, ignoring NaN; NaN stays NaN."""
-    out = np.full_like(values, np.nan)
-    half = window_s / 2
-    for i in range(len(values)):
-        if not np.isfinite(values[i]):
-            continue
-        near = (t >= t[i] - half) & (t <= t[i] + half) & np.isfinite(values)
-        out[i] = values[near].mean()
-    return out
