@@ -26,7 +26,6 @@ FloatArray = npt.NDArray[np.float64]
 LEFT, RIGHT = Side("left"), Side("right")
 
 
-
 def torso_length(seq: PoseSequence) -> float:
     """Median shoulder-to-hip distance in pixels: the unit every height is measured in."""
     shoulders = (seq.xy(LEFT.shoulder) + seq.xy(RIGHT.shoulder)) / 2
