@@ -16,7 +16,7 @@ import numpy as np
 from backchain.motion.analysis import AnalysisReport, VideoSummary, analyze, report_of
 from backchain.motion.measures import Measures
 from backchain.motion.motions import PRAISE, motion_of
-from backchain.motion.poses import Pose, PoseSequence
+from backchain.motion.poses import Pose
 from backchain.motion.rules import View
 from backchain.motion.setup import check_setup, view_of
 from backchain.motion.tracking import SetTracker
@@ -104,14 +104,13 @@ class LiveSet:
         if self.tracker is None:
             return AnalysisReport(self.exercise, 0, (), (), (), VideoSummary(0.0, 0.0, 0))
         seq = self.tracker.sequence()
-        return analyze(seq, self.exercise, video=_summary(seq))
+        return analyze(seq, self.exercise, video=_summary(self.tracker.times))
 
     def _judge(self, index: int, t: float) -> dict[str, Any]:
         """The form of rep `index`, now that it has left the top."""
         assert self.tracker is not None
         self.judged = index
-        seq = self.tracker.sequence()
-        report = report_of(self.tracker, _summary(seq))
+        report = report_of(self.tracker, _summary(self.tracker.times))
         motion = self.tracker.motion
         faults = [f for f in report.faults if f.rep == index]
         detail = report.rep_details[index - 1]
@@ -148,11 +147,7 @@ class LiveSet:
         if pose is None:
             return "Step into the picture: your whole body, side-on to the camera."
         assert self.tracker is not None
-        times, poses = self.tracker.times, self.tracker.poses
-        first = len(times) - 1
-        while first > 0 and times[first - 1] >= t - SETUP_WINDOW_S:
-            first -= 1
-        recent = Measures(PoseSequence.from_poses(times[first:], poses[first:], self.tracker.size))
+        recent = Measures(self.tracker.recent(SETUP_WINDOW_S))
         problems = check_setup(recent).warnings
         if problems:
             return problems[0]
@@ -163,10 +158,10 @@ class LiveSet:
         return ""
 
 
-def _summary(seq: PoseSequence) -> VideoSummary:
-    duration = float(seq.t[-1] - seq.t[0]) if len(seq) > 1 else 0.0
-    fps = (len(seq) - 1) / duration if duration > 0 else 0.0
-    return VideoSummary(duration, fps, len(seq))
+def _summary(times: list[float]) -> VideoSummary:
+    duration = times[-1] - times[0] if len(times) > 1 else 0.0
+    fps = (len(times) - 1) / duration if duration > 0 else 0.0
+    return VideoSummary(duration, fps, len(times))
 
 
 def _landmarks(pose: Pose | None) -> list[list[float]]:

@@ -61,12 +61,15 @@ class SetTracker:
         """Every rep counted so far, with its bottom, top and hold."""
         return rep_details(self.counter, np.asarray(self.times), self.signal())
 
-    def _signal(self, t: float) -> float:
-        first = len(self.times) - 1
-        while first > 0 and self.times[first - 1] >= t - SIGNAL_WINDOW_S:
+    def recent(self, window_s: float) -> PoseSequence:
+        """The frames of the last `window_s` seconds, up to the newest."""
+        t, first = self.times[-1], len(self.times) - 1
+        while first > 0 and self.times[first - 1] >= t - window_s:
             first -= 1
-        window = PoseSequence.from_poses(self.times[first:], self.poses[first:], self.size)
-        return float(self.motion.signal(window)[-1])
+        return PoseSequence.from_poses(self.times[first:], self.poses[first:], self.size)
+
+    def _signal(self, t: float) -> float:
+        return float(self.motion.signal(self.recent(SIGNAL_WINDOW_S))[-1])
 
     def _smoothed(self, t: float, value: float) -> float:
         if not np.isfinite(value):
