@@ -51,7 +51,8 @@ ROW_MAX_TORSO_CHANGE = 15.0  # degrees of trunk movement within a rep (in 3D, so
 # the body heaves the weight
 # Downward dog (hips highest; legs lengthen; hold).
 DOG_MIN_HIPS_ABOVE_LINE = 0.35  # torso lengths above the hands-feet line: less is a sagging V
-DOG_MIN_KNEE_ANGLE = 140.0  # degrees: knees bent more than this ...
+DOG_MIN_KNEE_ANGLE = 160.0  # degrees: 20 short of straight, a bend you can see; straight legs
+# read 170-180 in the picture and softened knees 165 or more. Knees bent more than this ...
 DOG_BENT_SHARE = 0.25  # ... for a quarter of the hold or more (straightening as you settle is fine)
 DOG_MIN_HOLD_S = 5.0  # s: the shortest hold in the dosage (trials held 5-30 s)
 # Kettlebell swing (hinge not squat; full hip extension; no leaning back; arms float).
