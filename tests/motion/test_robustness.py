@@ -303,7 +303,8 @@ def test_the_second_stretch_follows_the_first_stretchs_person(
     steps = np.diff(seq.t)
     assert len(seq) == pytest.approx(4.0 * ANALYSIS_FPS, abs=2)
     assert steps.min() > 0
-    assert steps.max() < 1.5 / ANALYSIS_FPS
+    # none missing: each sampling step takes the next frame of the video
+    assert steps.max() <= 1 / ANALYSIS_FPS + 1 / extraction.info.fps + 1e-6
 
 
 def test_stretches_that_agree_are_kept_as_they_are(
