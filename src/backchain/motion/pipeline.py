@@ -97,18 +97,22 @@ def extract(
     lock = threading.Lock()
 
     def run(k: int) -> None:
-        model = models[k] = estimator()
         stretch = stretches[k]
-        for frame in _frames(path, stretch, fps, width):
-            result = _estimate(model, frame)
-            if frame.t < stretch.start:
-                stretch.warm_up.append(result)
-                continue
-            stretch.frames.append(result)
-            with lock:
-                done[k] = frame.t - stretch.start
-                if progress is not None:
-                    progress(sum(done))
+        frames = _frames(path, stretch, fps, width)  # decoding starts while the model loads
+        try:
+            model = models[k] = estimator()
+            for frame in frames:
+                result = _estimate(model, frame)
+                if frame.t < stretch.start:
+                    stretch.warm_up.append(result)
+                    continue
+                stretch.frames.append(result)
+                with lock:
+                    done[k] = frame.t - stretch.start
+                    if progress is not None:
+                        progress(sum(done))
+        finally:
+            frames.close()
 
     try:
         _run_all(run, workers)
@@ -133,11 +137,11 @@ def extract(
     return Extraction(sequence, info, len(merged))
 
 
-def _frames(path: Path, stretch: _Stretch, fps: float | None, width: int | None) -> Iterator[Frame]:
+def _frames(path: Path, stretch: _Stretch, fps: float | None, width: int | None) -> "_Prefetched":
     frames = read_frames(
         path, max_fps=fps, max_width=width, start_s=stretch.begin, end_s=stretch.end
     )
-    return _prefetched(frames)
+    return _Prefetched(frames)
 
 
 def _estimate(model: PoseEstimator, frame: Frame) -> _Result:
@@ -210,35 +214,43 @@ def _run_all(run: Callable[[int], None], workers: int) -> None:
         raise failures[0]
 
 
-def _prefetched(frames: Iterator[Frame]) -> Iterator[Frame]:
-    """Decode ahead in a thread: FFmpeg and the model both release the GIL, so they overlap."""
-    waiting: queue.Queue[object] = queue.Queue(maxsize=_QUEUE_FRAMES)
-    failure: list[BaseException] = []
-    stop = threading.Event()
+class _Prefetched:
+    """Frames decoded ahead in a thread, from construction on: FFmpeg and the model both release
+    the GIL, so they overlap. `close()` stops the thread, whether or not the frames were read."""
 
-    def produce() -> None:
+    def __init__(self, frames: Iterator[Frame]) -> None:
+        self._frames = frames
+        self._waiting: queue.Queue[object] = queue.Queue(maxsize=_QUEUE_FRAMES)
+        self._failure: list[BaseException] = []
+        self._stop = threading.Event()
+        self._worker = threading.Thread(target=self._produce, name="decode", daemon=True)
+        self._worker.start()
+
+    def _produce(self) -> None:
         try:
-            for frame in frames:
-                if stop.is_set():
+            for frame in self._frames:
+                if self._stop.is_set():
                     return
-                waiting.put(frame)
+                self._waiting.put(frame)
         except BaseException as error:  # handed to the consumer, raised there
-            failure.append(error)
+            self._failure.append(error)
         finally:
-            waiting.put(_END)
+            self._waiting.put(_END)
 
-    worker = threading.Thread(target=produce, name="decode", daemon=True)
-    worker.start()
-    try:
-        while (item := waiting.get()) is not _END:
-            assert isinstance(item, Frame)
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():  # unblock a producer waiting on a full queue
+    def __iter__(self) -> Iterator[Frame]:
+        try:
+            while (item := self._waiting.get()) is not _END:
+                assert isinstance(item, Frame)
+                yield item
+        finally:
+            self.close()
+        if self._failure:
+            raise self._failure[0]
+
+    def close(self) -> None:
+        self._stop.set()
+        while self._worker.is_alive():  # unblock a producer waiting on a full queue
             try:
-                waiting.get_nowait()
+                self._waiting.get_nowait()
             except queue.Empty:
-                worker.join(timeout=0.05)
-    if failure:
-        raise failure[0]
+                self._worker.join(timeout=0.05)
