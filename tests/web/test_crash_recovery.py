@@ -209,6 +209,8 @@ class Trainee:
                 if not self._still_open(day):
                     break
                 steps = self._steps()
+                if not steps:  # the run is stopping (or the session had no exercises)
+                    break
             if number < wanted:
                 number += 1
                 if not self._log_set(day, self.rng.randint(1, steps), number):
