@@ -314,3 +314,55 @@ def test_stretches_that_agree_are_kept_as_they_are(
     extraction = extract(path, lambda: FirstSeen(switch_s=10.0))
     assert person_at(extraction) == {PLACES["left"]}
     assert set(extraction.sequence.people) == {1}
+
+
+class ReadsLimbs:
+    """A stand-in for a tracking model that reads one person's arms and legs `shift` torso
+    lengths (0.25 here) to the side when its first frame comes at or after `switch_s`: the
+    same body, read differently from there on, as a model started part-way may do."""
+
+    TORSO = 0.25  # shoulders 0.3 and hips 0.55 of the height, in FirstSeen's picture
+    ASPECT = 120 / 160  # make_video's picture: a torso length across is this share of its width
+
+    def __init__(self, switch_s: float, shift: float) -> None:
+        self.switch_s, self.shift = switch_s, shift
+        self.offset: float | None = None
+
+    def estimate(self, rgb: npt.NDArray[np.uint8], t: float) -> Pose | None:
+        if self.offset is None:
+            self.offset = 0.0 if t < self.switch_s else self.shift * self.TORSO
+        pose = FirstSeen(switch_s=10.0).estimate(rgb, t)
+        assert pose is not None
+        limbs = [Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE, Landmark.LEFT_ANKLE,
+                 Landmark.RIGHT_ANKLE, Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST]  # fmt: skip
+        pose.image[limbs, 0] += self.offset * self.ASPECT
+        return pose
+
+    def close(self) -> None:
+        pass
+
+
+def knees_at(extraction: Extraction) -> list[float]:
+    return [round(float(x), 6) for x in extraction.sequence.image[:, Landmark.LEFT_KNEE, 0]]
+
+
+def test_a_second_stretch_that_reads_the_body_differently_is_read_again(
+    tmp_path: Path, make_video: Callable[..., Path]
+) -> None:
+    """Its model places the limbs 0.25 torso lengths away from where the first model does: the
+    first model reads the stretch again, so the signal has no jump at the seam, and no one
+    else is said to be in view."""
+    path = make_video(tmp_path / "grey.mp4", seconds=4.0)
+    extraction = extract(path, lambda: ReadsLimbs(switch_s=0.5, shift=0.25))
+    assert set(knees_at(extraction)) == {PLACES["left"]}
+    assert set(extraction.sequence.people) == {1}
+
+
+def test_a_second_stretch_that_differs_by_jitter_is_kept(
+    tmp_path: Path, make_video: Callable[..., Path]
+) -> None:
+    """A few hundredths of a torso length apart is the model's jitter: the stretch is kept."""
+    path = make_video(tmp_path / "grey.mp4", seconds=4.0)
+    extraction = extract(path, lambda: ReadsLimbs(switch_s=0.5, shift=0.03))
+    seq, knees = extraction.sequence, knees_at(extraction)
+    assert [x == PLACES["left"] for x in knees] == [t < 2.0 for t in seq.t]

@@ -15,7 +15,7 @@ import numpy.typing as npt
 from backchain.motion.landmarks import Landmark
 from backchain.motion.poses import Pose, PoseSequence
 
-__all__ = ["Following", "Track", "follow_one", "same_person", "tracks"]
+__all__ = ["Following", "Track", "follow_one", "joint_gap", "same_person", "tracks"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -31,6 +31,16 @@ MIN_OTHER_S = 1.0  # someone else tracked for less than this is the model slippi
 
 _HIPS = [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]
 _SHOULDERS = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]
+_JOINTS = [
+    *_SHOULDERS,
+    *_HIPS,
+    Landmark.LEFT_KNEE,
+    Landmark.RIGHT_KNEE,
+    Landmark.LEFT_ANKLE,
+    Landmark.RIGHT_ANKLE,
+    Landmark.LEFT_WRIST,
+    Landmark.RIGHT_WRIST,
+]
 
 
 def _places(image: FloatArray, size: tuple[int, int]) -> tuple[FloatArray, FloatArray]:
@@ -62,6 +72,15 @@ def same_person(a: Pose, b: Pose, size: tuple[int, int]) -> bool:
     """Whether two poses a moment apart are of one person."""
     (hip_a, torso_a), (hip_b, torso_b) = _places(a.image, size), _places(b.image, size)
     return not bool(_apart(hip_a, torso_a, hip_b, torso_b, MAX_STEP_TORSOS))
+
+
+def joint_gap(a: Pose, b: Pose, size: tuple[int, int]) -> float:
+    """How far apart two readings of one moment put the body's main joints: the median
+    distance, in torso lengths."""
+    scale = np.array(size, dtype=np.float64)
+    gaps = np.linalg.norm((a.image[_JOINTS, :2] - b.image[_JOINTS, :2]) * scale, axis=-1)
+    _, torso = _places(a.image, size)
+    return float(np.median(gaps) / torso)
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,11 @@
 estimated in parallel, and in each one decoding runs ahead of the model in its own thread.
 
 The model follows one person from frame to frame, so with two people in view each stretch's
-model may lock onto a different one. The stretches overlap by a warm-up; where the models
-disagree there, the later stretch is estimated again by the earlier stretch's model carrying
-on, so the whole video follows the person a single model would, and the frames where the two
-models saw different people are marked as showing two.
+model may lock onto a different one; and a model that starts part-way may read a half-hidden
+body differently (an arm behind a bench). The stretches overlap by a warm-up; where the models
+disagree there, on the person or on where the joints are, the later stretch is estimated again
+by the earlier stretch's model carrying on, so the whole video is read as a single model would
+read it, and the frames where the two models saw different people are marked as showing two.
 """
 
 import queue
@@ -18,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from backchain.motion.estimators import PoseEstimator
-from backchain.motion.people import same_person
+from backchain.motion.people import joint_gap, same_person
 from backchain.motion.poses import Pose, PoseSequence
 from backchain.motion.video import Frame, VideoInfo, probe, read_frames
 
@@ -35,6 +36,12 @@ WARM_UP_S = 1.0  # frames a stretch runs before its own start, so tracking has l
 # seam follow the same person; frames closer in time than MATCH_S are compared.
 SETTLED_S = WARM_UP_S / 2
 MATCH_S = 0.1
+# Two models reading one body at the same moment (frames SAME_MOMENT_S apart at most) agree on
+# its main joints to a few hundredths of a torso length. Past MAX_SEAM_GAP_TORSOS they read it
+# differently (an arm half hidden behind a bench, say), and the phase signal would jump at the
+# seam: the later stretch is read again by the model that followed the body so far.
+SAME_MOMENT_S = 0.05
+MAX_SEAM_GAP_TORSOS = 0.08
 LUMA_STRIDE = 4  # every 4th pixel each way: a frame's mean brightness needs no more
 _LUMA_WEIGHTS = np.array([0.299, 0.587, 0.114])  # ITU-R BT.601 luma from RGB
 _QUEUE_FRAMES = 8  # decoded frames waiting for the model; bounds memory
@@ -117,7 +124,7 @@ def extract(
     try:
         _run_all(run, workers)
         for k in range(1, workers):
-            if _switched(stretches[k - 1].frames, stretches[k].warm_up, size):
+            if _diverged(stretches[k - 1].frames, stretches[k].warm_up, size):
                 model = models[k - 1]
                 assert model is not None
                 stretches[k] = _carry_on(model, path, stretches[k], fps, width, size)
@@ -155,19 +162,23 @@ def _luma(rgb: npt.NDArray[np.uint8]) -> float:
     return float(sample.mean(axis=0) @ _LUMA_WEIGHTS)
 
 
-def _switched(before: list[_Result], warm_up: list[_Result], size: tuple[int, int]) -> bool:
-    """Whether the next stretch's model settled on someone other than the one followed so far."""
+def _diverged(before: list[_Result], warm_up: list[_Result], size: tuple[int, int]) -> bool:
+    """Whether the next stretch's model settled on someone other than the one followed so far,
+    or reads the same body differently."""
     if not warm_up:
         return False
     settled = [r for r in warm_up if r.t >= warm_up[-1].t - SETTLED_S and r.pose is not None]
-    votes = []
+    votes, gaps = [], []
     for result in settled:
         match = min(before, key=lambda b: abs(b.t - result.t), default=None)
         if match is None or match.pose is None or abs(match.t - result.t) > MATCH_S:
             continue
         assert result.pose is not None
         votes.append(not same_person(match.pose, result.pose, size))
-    return bool(votes) and sum(votes) > len(votes) / 2
+        if abs(match.t - result.t) <= SAME_MOMENT_S:
+            gaps.append(joint_gap(match.pose, result.pose, size))
+    switched = bool(votes) and sum(votes) > len(votes) / 2
+    return switched or (bool(gaps) and float(np.median(gaps)) > MAX_SEAM_GAP_TORSOS)
 
 
 def _carry_on(
