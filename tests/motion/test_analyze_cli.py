@@ -12,8 +12,10 @@ from pathlib import Path
 import av
 import pytest
 
+from backchain.motion.landmark_file import save_landmarks
 from backchain.motion.pipeline import ANALYSIS_FPS
-from backchain.motion.video import probe
+from backchain.motion.synthetic import generate
+from backchain.motion.video import VideoInfo, probe
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 MakeVideo = Callable[..., Path]
@@ -303,3 +305,16 @@ def test_annotate_needs_the_video_not_a_landmark_file(
     result = backchain("analyze", npz, "--exercise", "squat", "--annotate", tmp_path / "o.mp4")
     assert_one_line_error(result, "--annotate draws on the video itself")
     assert not (tmp_path / "o.mp4").exists()
+
+
+@pytest.mark.parametrize(("reps", "said"), [(1, "squat: 1 rep, "), (2, "squat: 2 reps, ")])
+def test_the_count_is_said_in_words_that_agree_with_it(
+    reps: int, said: str, backchain: Run, tmp_path: Path
+) -> None:
+    synthetic = generate("squat", seed=reps, reps=reps)
+    seq = synthetic.sequence
+    duration_s = float(seq.t[-1])
+    info = VideoInfo(duration_s, 15.0, len(seq), *seq.size, rotation=0)
+    save_landmarks(tmp_path / "squat.npz", seq, info)
+    out = succeeded(backchain("analyze", tmp_path / "squat.npz", "--exercise", "squat"))
+    assert out.startswith(said)

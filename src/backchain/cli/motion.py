@@ -186,8 +186,9 @@ def _annotate(
 
 def _print_report(report: AnalysisReport, annotated: Path | None) -> None:
     view = f", filmed {_VIEWS[report.view]}" if report.view in _VIEWS else ""
+    reps = "1 rep" if report.reps == 1 else f"{report.reps} reps"
     console.print(
-        f"[bold]{report.exercise}[/bold]: {report.reps} reps{view} "
+        f"[bold]{report.exercise}[/bold]: {reps}{view} "
         f"({report.video.duration_s:.1f} s of video analysed in {report.wall_s:.1f} s)",
         highlight=False,
     )
