@@ -3,6 +3,7 @@ per-rep faults against the labels, a held-out subset reported on its own, and sp
 naive baseline that feeds every full-size frame to one model, one frame after another.
 
     .venv/bin/python scripts/bench_motion.py [--samples ../shared/samples] [--skip-speed]
+        [--skip-mirrored]
 
 Reads labels.tsv and labels-more.tsv from the samples folder and the per-rep fault labels from
 tests/motion/data/labelled_faults.tsv. Exits 1 when a target is missed:
@@ -12,6 +13,9 @@ tests/motion/data/labelled_faults.tsv. Exits 1 when a target is missed:
 - whole `backchain analyze` processes over the set at least 5x real time;
 - the pipeline at least 3x the naive baseline's throughput, measured side by side;
 - a 10 s 1080p 60 fps clip analysed in at most 3 s.
+
+It also counts every clip mirrored left to right (the person facing the other way, made with
+ffmpeg): not a target yet, a check on clips unlike the samples.
 """
 
 import argparse
@@ -22,7 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import av
@@ -267,10 +271,46 @@ def big_clip(samples: Path, folder: Path) -> Path | None:
     return out
 
 
+def mirrored(clips: list[LabelledClip], folder: Path) -> list[LabelledClip] | None:
+    """Each clip flipped left to right, or None without ffmpeg."""
+    if shutil.which("ffmpeg") is None:
+        return None
+    flipped = []
+    for clip in clips:
+        out = folder / clip.path.name
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-y", "-i", str(clip.path), "-vf", "hflip", "-c:v",
+             "libx264", "-preset", "veryfast", "-crf", "20", "-an", str(out)],
+            check=True,
+        )  # fmt: skip
+        flipped.append(replace(clip, path=out))
+    return flipped
+
+
+def report_mirrored(clips: list[LabelledClip]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        flipped = mirrored(clips, Path(folder))
+        if flipped is None:
+            console.print("mirrored clips: ffmpeg is missing to make them")
+            return
+        runs = run_all(flipped, ours, "mirror")
+    misses = [
+        f"{c.path.name} {r.reps}/{c.reps}"
+        for c, r in zip(clips, runs, strict=True)
+        if r.reps != c.reps
+    ]
+    right, total = exact_share(clips, runs)
+    console.print(
+        f"mirrored clips (not a target): {right}/{total} counted exactly"
+        + (f"; missed: {', '.join(misses)}" if misses else "")
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--samples", type=Path, default=SAMPLES, help="folder with labels.tsv")
     parser.add_argument("--skip-speed", action="store_true", help="accuracy only: no baseline")
+    parser.add_argument("--skip-mirrored", action="store_true", help="no mirrored clips")
     args = parser.parse_args()
     if not (args.samples / "labels.tsv").is_file():
         console.print(f"[red]No labels.tsv in {args.samples}; pass --samples FOLDER.[/red]")
@@ -352,6 +392,9 @@ def main() -> int:
                     f"{whole_run.wall_s:.2f} s as a whole process"
                 )
                 checks.append((f"10 s 1080p 60 fps clip in {inside.wall_s:.2f} s (target <= {MAX_BIG_CLIP_S:.0f} s)", inside.wall_s <= MAX_BIG_CLIP_S))  # fmt: skip
+
+    if not args.skip_mirrored:
+        report_mirrored(clips)
 
     for text, met in checks:
         console.print(f"{'[green]met[/green]   ' if met else '[red]MISSED[/red]'} {text}")
