@@ -263,6 +263,16 @@ def test_a_clip_in_good_light_has_no_light_warning(left_and_came_back: Analysed)
 PLACES = {"left": 0.25, "right": 0.75}
 
 
+def standing_at(x: float, t: float) -> Pose:
+    """A person at `x` across the picture: shoulders 0.3 and hips 0.55 of the height down."""
+    image = np.zeros((LANDMARKS, 3))
+    image[:, 0] = x
+    image[:, 1] = 0.5
+    image[[Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER], 1] = 0.3
+    image[[Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 1] = 0.55
+    return Pose(t, image, np.zeros((LANDMARKS, 3)), np.full(LANDMARKS, 0.9))
+
+
 class FirstSeen:
     """A stand-in for a tracking model with two people in view: it locks onto the person on
     the left when its first frame comes before `switch_s`, else the one on the right, and
@@ -275,12 +285,7 @@ class FirstSeen:
     def estimate(self, rgb: npt.NDArray[np.uint8], t: float) -> Pose | None:
         if self.locked is None:
             self.locked = "left" if t < self.switch_s else "right"
-        image = np.zeros((LANDMARKS, 3))
-        image[:, 0] = PLACES[self.locked]
-        image[:, 1] = 0.5
-        image[[Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER], 1] = 0.3
-        image[[Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 1] = 0.55
-        return Pose(t, image, np.zeros((LANDMARKS, 3)), np.full(LANDMARKS, 0.9))
+        return standing_at(PLACES[self.locked], t)
 
     def close(self) -> None:
         pass
@@ -321,7 +326,7 @@ class ReadsLimbs:
     lengths (0.25 here) to the side when its first frame comes at or after `switch_s`: the
     same body, read differently from there on, as a model started part-way may do."""
 
-    TORSO = 0.25  # shoulders 0.3 and hips 0.55 of the height, in FirstSeen's picture
+    TORSO = 0.25  # shoulders 0.3 and hips 0.55 of the height, as `standing_at` places them
     ASPECT = 120 / 160  # make_video's picture: a torso length across is this share of its width
 
     def __init__(self, switch_s: float, shift: float) -> None:
@@ -331,8 +336,7 @@ class ReadsLimbs:
     def estimate(self, rgb: npt.NDArray[np.uint8], t: float) -> Pose | None:
         if self.offset is None:
             self.offset = 0.0 if t < self.switch_s else self.shift * self.TORSO
-        pose = FirstSeen(switch_s=10.0).estimate(rgb, t)
-        assert pose is not None
+        pose = standing_at(PLACES["left"], t)
         limbs = [Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE, Landmark.LEFT_ANKLE,
                  Landmark.RIGHT_ANKLE, Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST]  # fmt: skip
         pose.image[limbs, 0] += self.offset * self.ASPECT

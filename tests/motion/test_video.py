@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from backchain.errors import VideoError
-from backchain.motion.video import keyframes_s, probe, read_frames
+from backchain.motion.video import probe, read_frames
 
 
 def write_video(
@@ -161,10 +161,3 @@ def test_a_cut_short_file_is_reported_even_when_its_last_frames_are_passed_over(
     with pytest.raises(VideoError, match="truncated"):
         list(read_frames(cut, max_fps=15, max_width=None))
     assert len(list(read_frames(whole, max_fps=15, max_width=None))) == 60
-
-
-def test_keyframes_are_read_from_the_container(b_frame_clip: Path) -> None:
-    with av.open(str(b_frame_clip)) as container:
-        decoded = [frame.time for frame in container.decode(video=0) if frame.key_frame]
-    assert len(decoded) > 1
-    assert keyframes_s(b_frame_clip) == pytest.approx(decoded)

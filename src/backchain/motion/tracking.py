@@ -43,7 +43,7 @@ class SetTracker:
         """Take the next frame (`t` after the last one); the rep it completes, if any."""
         self.times.append(t)
         self.poses.append(pose)
-        value = self._smoothed(t, self._signal(t) if pose is not None else float("nan"))
+        value = self._smoothed(t, self._signal() if pose is not None else float("nan"))
         self.values.append(value)
         return self.counter.update(t, value)
 
@@ -68,7 +68,7 @@ class SetTracker:
             first -= 1
         return PoseSequence.from_poses(self.times[first:], self.poses[first:], self.size)
 
-    def _signal(self, t: float) -> float:
+    def _signal(self) -> float:
         return float(self.motion.signal(self.recent(SIGNAL_WINDOW_S))[-1])
 
     def _smoothed(self, t: float, value: float) -> float:

@@ -16,15 +16,7 @@ from av.video.reformatter import VideoReformatter
 
 from backchain.errors import VideoError
 
-__all__ = [
-    "MAX_FRAME_RATE",
-    "Frame",
-    "VideoInfo",
-    "keyframes_s",
-    "probe",
-    "probe_duration",
-    "read_frames",
-]
+__all__ = ["MAX_FRAME_RATE", "Frame", "VideoInfo", "probe", "probe_duration", "read_frames"]
 
 # A small tolerance so a frame exactly on the sampling grid is not skipped by float noise.
 _GRID_TOLERANCE_S = 1e-4
@@ -143,28 +135,6 @@ def _packets_s(
             break  # too long whatever the times say: no need to read on
     timed = (last - first) * base if first is not None else count / rate
     return max(timed, count / MAX_FRAME_RATE)
-
-
-def keyframes_s(path: Path) -> list[float]:
-    """When the keyframes are, in seconds from the first frame, from the container alone.
-
-    Decoding can only start at a keyframe, so `read_frames` from `start_s` decodes everything
-    from the last keyframe before it: a stretch that starts just after one costs the least.
-    """
-    container = _open(path)
-    try:
-        stream = container.streams.video[0]
-        origin = _origin(stream)
-        times = [
-            _seconds(packet.pts, stream) - origin
-            for packet in container.demux(stream)
-            if packet.is_keyframe and packet.pts is not None
-        ]
-    except av.error.FFmpegError as error:
-        raise VideoError(f"{path} is corrupt or truncated ({_reason(error)}).") from None
-    finally:
-        container.close()
-    return sorted(times)
 
 
 def _first_frame(container: av.container.InputContainer, path: Path) -> av.VideoFrame:
