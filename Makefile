@@ -1,6 +1,6 @@
 # The whole set-up on a fresh machine with Python 3.11+ and make:
 #   make run   - create .venv, install Backchain, start it on http://127.0.0.1:8000
-#   make test  - create .venv, install dev tools, Chromium and the PDF tools, run lint, types and the whole test suite
+#   make test  - create .venv, install dev tools, Chromium, PostgreSQL, Redis and the PDF tools, run lint, types and the whole test suite
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,12 +10,12 @@ CHROMIUM := /usr/bin/chromium
 MEDIAPIPE := mediapipe==0.10.21
 PG_BINDIR = $(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin)))
 
-.PHONY: run test lint check-python chromium postgresql pango pdf-tools ffmpeg clean
+.PHONY: run test lint check-python chromium postgresql redis pango pdf-tools ffmpeg clean
 
 run: $(VENV)/.installed pango
 	$(BIN)/backchain serve
 
-test: $(VENV)/.installed-dev chromium postgresql pdf-tools ffmpeg
+test: $(VENV)/.installed-dev chromium postgresql redis pdf-tools ffmpeg
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
@@ -60,6 +60,17 @@ postgresql:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	else \
 		echo "The storage tests need PostgreSQL's server binaries. Install them with: sudo apt-get install postgresql"; \
+		exit 1; \
+	fi
+
+# The job queue and live-coach tests start their own throwaway Redis server.
+redis:
+	@if [ -x /usr/bin/redis-server ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's redis-server for the job queue tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	else \
+		echo "The job queue tests need Redis. Install it with: sudo apt-get install redis-server"; \
 		exit 1; \
 	fi
 

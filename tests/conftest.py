@@ -1,8 +1,11 @@
-"""Shared fixtures: a private database for every test, and a real throwaway PostgreSQL server.
+"""Shared fixtures: a private database and storage folder for every test, and real throwaway
+PostgreSQL and Redis servers.
 
 No test touches the user's own data folder: `BACKCHAIN_DATABASE_URL` always points at a
-temporary SQLite file, and `store_url` gives each storage test a fresh database on SQLite and,
-marked `postgres`, on a PostgreSQL server started once for the whole run.
+temporary SQLite file and `BACKCHAIN_STORAGE_DIR` at a temporary folder, and `store_url` gives
+each storage test a fresh database on SQLite and, marked `postgres`, on a PostgreSQL server
+started once for the whole run. `redis_url` gives a test an empty Redis database on a server
+started once for the whole run.
 """
 
 import os
@@ -11,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +24,7 @@ from argon2 import PasswordHasher
 from psycopg import sql
 
 from backchain.care import passwords
+from backchain.config import load_config
 from backchain.store import DATABASE_URL_VAR, Store, open_store
 
 PG_BINARIES = "/usr/lib/postgresql"
@@ -31,11 +36,23 @@ PG_USER = "backchain"
 PG_SYSTEM_USER = "postgres"  # created by Debian's postgresql package
 PG_START_TIMEOUT_S = 60
 PG_DATABASES = ("backchain", "backchain_other")  # for `store_url` and `other_store_url`
+REDIS_SERVER = "/usr/bin/redis-server"
+REDIS_MISSING = "Redis is missing; run make test (it installs it) or apt-get install redis-server"
+REDIS_START_TIMEOUT_S = 30
 
 
 @pytest.fixture(autouse=True)
 def _private_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(DATABASE_URL_VAR, f"sqlite:///{tmp_path / 'backchain-test.db'}")
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Uploads and annotated videos in the test's own folder; the settings read afresh."""
+    monkeypatch.setenv("BACKCHAIN_STORAGE_DIR", str(tmp_path / "storage"))
+    load_config.cache_clear()
+    yield
+    load_config.cache_clear()  # before monkeypatch puts the variables back
 
 
 @pytest.fixture(autouse=True)
@@ -177,3 +194,68 @@ def store(store_url: str) -> Iterator[Store]:
     opened = open_store(store_url)
     yield opened
     opened.close()
+
+
+class RedisServer:
+    """A redis-server in a temporary folder on a free loopback port, persisting to an
+    append-only file there, so a restart keeps what was queued."""
+
+    def __init__(self) -> None:
+        if not Path(REDIS_SERVER).exists():
+            pytest.fail(REDIS_MISSING, pytrace=False)
+        self.root = Path(tempfile.mkdtemp(prefix="backchain-redis-"))
+        self.port = _free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = [
+            REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.root),
+            "--save", "", "--appendonly", "yes", "--appendfsync", "always",
+            "--logfile", str(self.root / "redis.log"),
+        ]  # fmt: skip
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + REDIS_START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as probe:
+                    probe.sendall(b"PING\r\n")
+                    if probe.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        log = self.root / "redis.log"
+        pytest.fail(f"redis-server did not start:\n{log.read_text() if log.exists() else ''}")
+
+    def stop(self, *, kill: bool = False) -> None:
+        if self.process is not None:
+            if kill:
+                self.process.kill()
+            else:
+                self.process.terminate()
+            self.process.wait(timeout=REDIS_START_TIMEOUT_S)
+            self.process = None
+
+    def url(self, database: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{database}"
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(server.root, ignore_errors=True)
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    """An empty Redis database on the server started once per run."""
+    if redis_server.process is None:  # a test stopped it
+        redis_server.start()
+    with socket.create_connection(("127.0.0.1", redis_server.port), timeout=5) as connection:
+        connection.sendall(b"FLUSHALL\r\n")
+        assert connection.recv(16).startswith(b"+OK")
+    return redis_server.url()

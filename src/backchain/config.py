@@ -6,8 +6,10 @@ checked before any work is done, so a hostile or mistaken request costs almost n
 """
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated
 
+from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -16,6 +18,7 @@ from backchain.errors import ConfigError
 __all__ = ["LOOPBACK_HOSTS", "Config", "load_config"]
 
 ENV_PREFIX = "BACKCHAIN_"
+APP_NAME = "backchain"  # the data folder's name, as the store's
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 Count = Annotated[int, Field(ge=1)]
@@ -54,6 +57,21 @@ class Config(BaseSettings):
     #: page. Off: personal mode, one person on their own machine, no sign-in, loopback only.
     clinic: bool = False
 
+    #: Redis, for the video analysis queue and the live coach's sets waiting for a reconnect
+    #: (e.g. redis://127.0.0.1:6379/0). Unset: both stay inside this process, which is all one
+    #: person on their own machine needs; set it when several web processes or `backchain
+    #: worker`s share the work.
+    redis_url: str | None = None
+    #: Where uploads wait for their analysis and annotated videos wait to be watched: a folder
+    #: every web process and worker can reach. Unset: `analysis` in the user's data folder.
+    storage_dir: Path | None = None
+    #: One video analysis: how long it may run, and how many times it is tried when a worker
+    #: stops or fails unexpectedly before the person is told it could not be done.
+    job_timeout_s: Count = 600
+    job_attempts: Count = 3
+    #: How long an annotated video is kept for the person to watch or download.
+    keep_results_minutes: Count = 60
+
     @field_validator("allowed_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:
@@ -83,6 +101,13 @@ class Config(BaseSettings):
     @property
     def max_frame_bytes(self) -> int:
         return self.max_frame_kb * 1024
+
+    @property
+    def storage(self) -> Path:
+        """The analysis storage folder: `storage_dir`, else `analysis` in the data folder."""
+        if self.storage_dir is not None:
+            return self.storage_dir
+        return Path(user_data_dir(APP_NAME, appauthor=False)) / "analysis"
 
 
 @lru_cache(maxsize=1)

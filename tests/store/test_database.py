@@ -62,7 +62,7 @@ def test_opening_twice_keeps_the_data_and_the_schema(store_url: str) -> None:
         assert _differences(second) == []
         with second.engine.connect() as connection:
             versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
-    assert versions == [("0006",)]
+    assert versions == [("0007",)]
 
 
 def test_sqlite_enforces_foreign_keys(tmp_path: Path) -> None:

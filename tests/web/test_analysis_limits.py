@@ -1,19 +1,18 @@
-"""The video check's limits: analyses at once, upload size, video length, left-over files, and
-messages that never show a server path.
+"""The video check's limits: analyses at once, upload size, video length, lost and expired
+jobs, and messages that never show a server path.
 
 The pose model is the fake one (`FakeEstimator`, given to `create_app`), so no test here loads
-MediaPipe, and every server folder lives in a private temp folder. `Network` stands between the
-test client and the app as a network would: the body arrives in chunks, each after a pause that
-lets other requests run, and it counts the bytes the app read.
+MediaPipe, and every test has a storage folder of its own (tests/conftest.py). `Network` stands
+between the test client and the app as a network would: the body arrives in chunks, each after
+a pause that lets other requests run, and it counts the bytes the app read.
 """
 
-import subprocess
-import sys
-import tempfile
+import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,23 +22,34 @@ import numpy.typing as npt
 import pytest
 from app_client import TestClient
 from fastapi import FastAPI
+from job_kit import (
+    JOB_TIMEOUT_S,
+    all_jobs,
+    folder_of,
+    left_on_disk,
+    stored_job,
+    wait_for,
+    wait_for_all,
+)
+from sqlalchemy import update
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from video_kit import SQUATS, write_clip
+from video_kit import SQUATS, clip_of, write_clip
 
 from backchain.config import load_config
 from backchain.errors import VideoError
+from backchain.jobs import runner
 from backchain.motion.estimators import FakeEstimator
 from backchain.motion.poses import Pose, PoseSequence
 from backchain.motion.video import probe_duration
-from backchain.web import analysis, analysis_folders
-from backchain.web.analysis import BUSY_MESSAGE, UNREADABLE, JobRegistry
-from backchain.web.analysis_folders import LOCK_NAME
+from backchain.store import jobs as stored
+from backchain.store.jobs import AnalysisJobRow, JobState
+from backchain.web import analysis
+from backchain.web.analysis import BUSY_MESSAGE, UNREADABLE, Analyses
 from backchain.web.app import create_app
 
 MEBIBYTE = 1024 * 1024
 CHUNK = 64 * 1024  # bytes the network hands the app at a time
 SLOW_CHUNK_S = 0.02  # a pause before each chunk: long enough for every upload to start at once
-JOB_TIMEOUT_S = 60.0  # a two-second clip through the fake model takes well under a second
 UPLOAD_KEY = "X-Test-Upload"  # names each upload for `Network.read`
 
 
@@ -91,13 +101,10 @@ class GatedEstimator(FakeEstimator):
         return super().estimate(rgb, t)
 
 
-@pytest.fixture(autouse=True)
-def private_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every server folder of these tests under a temp folder of their own."""
-    folder = tmp_path / "temp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
+@pytest.fixture
+def storage() -> Path:
+    """The test's own storage folder, where its uploads and annotated videos go."""
+    return load_config().storage
 
 
 @pytest.fixture
@@ -131,7 +138,7 @@ def gated_app(gate: threading.Event) -> FastAPI:
 def decoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The decoding steps the app ran: the first-frame check, then pose extraction."""
     calls: list[str] = []
-    probe, extract = analysis.probe, analysis.extract
+    probe, extract = analysis.probe, runner.extract
 
     def spy_probe(*args: Any, **kwargs: Any) -> Any:
         calls.append("probe")
@@ -142,7 +149,7 @@ def decoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return extract(*args, **kwargs)
 
     monkeypatch.setattr(analysis, "probe", spy_probe)
-    monkeypatch.setattr(analysis, "extract", spy_extract)
+    monkeypatch.setattr(runner, "extract", spy_extract)
     return calls
 
 
@@ -151,18 +158,9 @@ def post(client: TestClient, body: Any, key: str = "", kind: str = "video/mp4") 
     return client.post("/analyze?exercise=squat", content=body, headers=headers)
 
 
-def registry(app: FastAPI) -> JobRegistry:
-    jobs: JobRegistry = app.state.analysis_jobs
-    return jobs
-
-
-def left_on_disk(app: FastAPI) -> list[str]:
-    return sorted(p.name for p in registry(app).root.iterdir() if p.name != LOCK_NAME)
-
-
-def wait_for_jobs(app: FastAPI) -> None:
-    for job in list(registry(app).jobs.values()):
-        assert job.finished.wait(JOB_TIMEOUT_S), f"job {job.id} did not finish"
+def analyses(app: FastAPI) -> Analyses:
+    found: Analyses = app.state.analyses
+    return found
 
 
 # -- analyses at once --------------------------------------------------------------------------
@@ -199,21 +197,20 @@ def test_uploads_past_the_limit_are_told_to_come_back_and_are_not_read(
                 assert network.read[str(n)] == 0  # refused before its body was read
             else:
                 assert network.read[str(n)] == len(clip)
-        assert len(registry(app).jobs) == MAX_ANALYSES
+        assert len(all_jobs(app)) == MAX_ANALYSES
         assert BUSY_MESSAGE in client.get("/analyze").text  # the form says so too
 
         gate.set()
-        wait_for_jobs(app)
-        assert [job.error for job in registry(app).jobs.values()] == [None] * MAX_ANALYSES
+        assert [job.error for job in wait_for_all(app)] == [None] * MAX_ANALYSES
         assert BUSY_MESSAGE not in client.get("/analyze").text
         again = post(client, clip, key="again")
         assert again.status_code == 202, again.text
-        wait_for_jobs(app)
+        wait_for_all(app)
 
 
 def _fail_the_first_job(monkeypatch: pytest.MonkeyPatch) -> None:
     """The first job's pose extraction fails as a broken file would; later ones run."""
-    extract, calls = analysis.extract, []
+    extract, calls = runner.extract, []
 
     def broken_once(path: Path, *args: Any, **kwargs: Any) -> Any:
         calls.append(path)
@@ -221,7 +218,7 @@ def _fail_the_first_job(monkeypatch: pytest.MonkeyPatch) -> None:
             raise VideoError(f"{path} is corrupt or truncated (invalid data).")
         return extract(path, *args, **kwargs)
 
-    monkeypatch.setattr(analysis, "extract", broken_once)
+    monkeypatch.setattr(runner, "extract", broken_once)
 
 
 @pytest.mark.parametrize(
@@ -246,10 +243,10 @@ def test_the_slot_is_given_back_however_the_upload_ends(
         body = b"notes, not a video\n" * 20 if ending == "the upload is refused" else clip
         first = post(client, body)
         assert first.status_code == first_status, first.text
-        wait_for_jobs(app)
+        wait_for_all(app)
         second = post(client, clip)
         assert second.status_code == 202, second.text
-        wait_for_jobs(app)
+        wait_for_all(app)
 
 
 # -- size and length ---------------------------------------------------------------------------
@@ -277,8 +274,8 @@ def test_an_oversize_upload_is_cut_off_and_leaves_nothing(settings: Callable[...
         assert network.read["declared"] == 0
 
         assert left_on_disk(app) == []
-        assert registry(app).jobs == {}
-        assert not registry(app).busy()
+        assert all_jobs(app) == []
+        assert not analyses(app).busy()
 
 
 TEN_MINUTES = "This video is 10 min long; Backchain analyses up to 3 min — trim it to the set and upload again."
@@ -317,7 +314,7 @@ def test_a_long_video_is_refused_before_a_frame_is_decoded(
         assert message in response.text
         assert decoded == []  # neither the first frame nor any pose was read
         assert left_on_disk(app) == []
-        assert not registry(app).busy()
+        assert not analyses(app).busy()
 
 
 def test_a_video_within_the_limit_is_decoded(
@@ -330,7 +327,7 @@ def test_a_video_within_the_limit_is_decoded(
     with TestClient(app) as client:
         response = post(client, write_clip(tmp_path / "set.mp4", 30).read_bytes())
         assert response.status_code == 202, response.text
-        wait_for_jobs(app)
+        wait_for_all(app)
     assert decoded == ["probe", "extract"]
 
 
@@ -355,79 +352,171 @@ def test_the_length_probe_stops_counting_once_the_frames_alone_are_too_many(tmp_
     assert 5.0 < probe_duration(path, stop_after_s=5.0) < 5.1  # stopped at 1,201 frames of 2,400
 
 
-# -- left-over folders -------------------------------------------------------------------------
-
-OTHER_SERVER = """
-import sys, time
-from pathlib import Path
-from backchain.web.analysis_folders import ServerFolder
-folder = ServerFolder(Path(sys.argv[1]))
-(folder.path / "job").mkdir()
-(folder.path / "job" / "annotated.mp4").write_bytes(b"a person's video")
-print(folder.path, flush=True)
-time.sleep(600)
-"""
-OTHER_SERVER_TIMEOUT_S = 60.0
+# -- lost and expired jobs ---------------------------------------------------------------------
 
 
-@contextmanager
-def other_server(parent: Path) -> Iterator[tuple["subprocess.Popen[str]", Path]]:
-    """Another Backchain process with a folder and an annotated video under `parent`; killed
-    at the end if the test has not killed it yet."""
-    with subprocess.Popen(
-        [sys.executable, "-c", OTHER_SERVER, str(parent)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    ) as process:
-        assert process.stdout is not None
-        try:
-            yield process, Path(process.stdout.readline().strip())
-        finally:
-            process.kill()
+def _stored_job(app: FastAPI, clip: Path, *, claimed: bool, silent_s: float) -> str:
+    """A job as a runner that stopped leaves it: its upload in place, queued or claimed, and
+    no sign of life for `silent_s`."""
+    job_id, folder = analyses(app).new_folder()
+    (folder / runner.UPLOAD).write_bytes(clip.read_bytes())
+    store, past = app.state.store, datetime.now(UTC) - timedelta(seconds=silent_s)
+    with store.transaction() as session:
+        stored.add_job(
+            session, job_id=job_id, owner_id=None, exercise="squat", duration_s=2.0,
+            stage=runner.WAITING, now=past,
+        )  # fmt: skip
+        if claimed:
+            assert stored.claim(session, job_id=job_id, stage=runner.FINDING_POSES, now=past)
+    return job_id
 
 
-def _kill(process: "subprocess.Popen[str]") -> None:
-    process.kill()  # SIGKILL: no clean-up code runs
-    process.wait(OTHER_SERVER_TIMEOUT_S)
+def test_a_job_whose_runner_stopped_runs_again_when_its_page_is_polled(tmp_path: Path) -> None:
+    clip = clip_of(tmp_path / "squats.mp4", SQUATS.sequence)
+    app = create_app(pose_factory=lambda: FakeEstimator(SQUATS.sequence))
+    with TestClient(app) as client:
+        fresh = _stored_job(app, clip, claimed=True, silent_s=1)
+        lost = _stored_job(app, clip, claimed=True, silent_s=runner.STALL_S + 1)
+        assert "Finding poses" in client.get(f"/analyze/jobs/{fresh}").text  # still running
+        client.get(f"/analyze/jobs/{lost}")
+        job = wait_for(app, lost)
+        assert job.state is JobState.DONE, job.error
+        assert job.attempts == 2
+        page = client.get(f"/analyze/jobs/{lost}").text
+        assert f'data-testid="reps">{SQUATS.truth.reps}<' in page
+        assert (
+            stored_job(app, fresh).state is JobState.RUNNING
+        )  # left alone: its runner may be alive
 
 
-def test_a_killed_servers_folder_is_removed_at_start_up_and_a_running_ones_kept() -> None:
-    parent = analysis_folders.analysis_parent()
-    with (
-        other_server(parent) as (killed, killed_folder),
-        other_server(parent) as (running, running_folder),
-    ):
-        being_made = (
-            parent / f"{analysis_folders.FOLDER_PREFIX}1-setup"
-        )  # its lock file not written yet
-        being_made.mkdir()
-        (being_made / LOCK_NAME).touch()
-        unrelated = parent / "notes"
-        unrelated.mkdir()
-        _kill(killed)
-        assert (killed_folder / "job" / "annotated.mp4").is_file()  # what a kill leaves behind
-
-        app = create_app()
-        with TestClient(app):
-            own = registry(app).root
-            assert own.parent == parent
-            assert not killed_folder.exists()
-            assert (running_folder / "job" / "annotated.mp4").is_file()
-            assert being_made.is_dir()
-            assert unrelated.is_dir()
-        assert not own.exists()  # a server that stops deletes its own
-
-        _kill(running)
-        with TestClient(create_app()):
-            assert not running_folder.exists()  # once its owner is gone too
+def test_a_job_out_of_attempts_is_failed_with_a_message(
+    settings: Callable[..., None], tmp_path: Path
+) -> None:
+    settings(job_attempts=2)
+    app = create_app(pose_factory=lambda: FakeEstimator(SQUATS.sequence))
+    with TestClient(app) as client:
+        lost = _stored_job(app, write_clip(tmp_path / "set.mp4", 30), claimed=True, silent_s=60)
+        with app.state.store.transaction() as session:  # claimed once before already
+            session.execute(update(AnalysisJobRow).values(attempts=2))
+        page = client.get(f"/analyze/jobs/{lost}").text
+        assert "The analysis was interrupted 2 times; upload the video again" in page
+        assert left_on_disk(app) == []
 
 
-def test_two_apps_in_one_process_keep_each_others_folders() -> None:
-    first, second = create_app(), create_app()
-    with TestClient(first), TestClient(second):
-        assert registry(first).root.is_dir()
-        assert registry(second).root.is_dir()
+def test_an_unexpected_error_is_tried_again_up_to_the_limit(
+    settings: Callable[..., None], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    settings(job_attempts=3)
+    calls: list[Path] = []
+
+    def failing(path: Path, *args: Any, **kwargs: Any) -> Any:
+        calls.append(path)
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(runner, "extract", failing)
+    app = create_app(pose_factory=lambda: FakeEstimator(SQUATS.sequence))
+    with TestClient(app) as client:
+        assert post(client, write_clip(tmp_path / "set.mp4", 30).read_bytes()).status_code == 202
+        (job,) = wait_for_all(app)
+        assert len(calls) == 3
+        assert (
+            job.error
+            == "The analysis was interrupted 3 times; upload the video again in a few minutes."
+        )
+        assert left_on_disk(app) == []
+
+
+def test_an_error_once_is_tried_again_and_the_job_finishes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    extract, calls = runner.extract, []
+
+    def failing_once(path: Path, *args: Any, **kwargs: Any) -> Any:
+        calls.append(path)
+        if len(calls) == 1:
+            raise RuntimeError("a passing fault")
+        return extract(path, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "extract", failing_once)
+    app = create_app(pose_factory=lambda: FakeEstimator(SQUATS.sequence))
+    with TestClient(app) as client:
+        assert post(client, write_clip(tmp_path / "set.mp4", 30).read_bytes()).status_code == 202
+        (job,) = wait_for_all(app)
+        assert (job.state, job.attempts, len(calls)) == (JobState.DONE, 2, 2)
+
+
+class SlowEstimator(FakeEstimator):
+    def estimate(self, rgb: npt.NDArray[np.uint8], t: float) -> Pose | None:
+        time.sleep(0.1)
+        return super().estimate(rgb, t)
+
+
+def test_a_job_past_its_time_limit_fails_with_a_message(
+    settings: Callable[..., None], tmp_path: Path
+) -> None:
+    settings(job_timeout_s=1)
+    app = create_app(pose_factory=lambda: SlowEstimator(SQUATS.sequence))
+    with TestClient(app) as client:
+        clip = write_clip(tmp_path / "set.mp4", 60)  # 24 frames read, 0.1 s each, on 2 threads
+        assert post(client, clip.read_bytes()).status_code == 202
+        (job,) = wait_for_all(app)
+        assert job.state is JobState.FAILED
+        assert str(job.error).startswith("This video took longer than 1 min")
+        assert job.attempts == 1  # not tried again: it would take as long
+        assert left_on_disk(app) == []
+
+
+def test_a_job_running_when_the_server_stops_runs_after_a_restart(tmp_path: Path) -> None:
+    clip = write_clip(tmp_path / "set.mp4", 60)
+    app = create_app(pose_factory=lambda: SlowEstimator(SQUATS.sequence))
+    with TestClient(app) as client:
+        assert post(client, clip.read_bytes()).status_code == 202
+        (job,) = all_jobs(app)
+        deadline = time.monotonic() + JOB_TIMEOUT_S
+        while stored_job(app, job.id).done_s == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    stopped = stored_job(app, job.id)  # the server stopped mid-job, without waiting for it
+    assert (stopped.state, stopped.stage) == (JobState.QUEUED, runner.WAITING)
+
+    restarted = create_app(pose_factory=lambda: FakeEstimator(SQUATS.sequence))
+    with TestClient(restarted):
+        finished = wait_for(restarted, job.id)
+    assert (finished.state, finished.attempts) == (JobState.DONE, 2)
+
+
+def test_results_go_after_the_keep_time_with_their_video(tmp_path: Path) -> None:
+    app = create_app(pose_factory=lambda: FakeEstimator(SQUATS.sequence))
+    with TestClient(app) as client:
+        assert post(client, write_clip(tmp_path / "set.mp4", 30).read_bytes()).status_code == 202
+        (job,) = wait_for_all(app)
+        runner_of(app).sweep()
+        assert folder_of(app, job.id).is_dir()  # within the keep time: kept
+        long_ago = datetime.now(UTC) - timedelta(minutes=app.state.config.keep_results_minutes + 1)
+        with app.state.store.transaction() as session:
+            session.execute(update(AnalysisJobRow).values(finished_at=long_ago))
+        runner_of(app).sweep()
+        assert not folder_of(app, job.id).exists()
+        gone = client.get(f"/analyze/jobs/{job.id}")
+        assert gone.status_code == 404
+        assert "results are kept for 60 min" in gone.text
+
+
+def test_a_folder_no_job_owns_is_deleted_once_old(storage: Path) -> None:
+    app = create_app(pose_factory=lambda: FakeEstimator(SQUATS.sequence))
+    with TestClient(app):
+        old, new = storage / "jobs" / "old", storage / "jobs" / "new"
+        for folder in (old, new):
+            folder.mkdir(parents=True)
+            (folder / runner.ANNOTATED).write_bytes(b"a person's video")
+        day_ago = time.time() - runner.ORPHAN_S - 60
+        os.utime(old, (day_ago, day_ago))
+        runner_of(app).sweep()
+        assert not old.exists()
+        assert (new / runner.ANNOTATED).is_file()  # may be an upload arriving right now
+
+
+def runner_of(app: FastAPI) -> runner.Runner:
+    return analyses(app).runner
 
 
 # -- no server paths in messages ---------------------------------------------------------------
@@ -451,7 +540,7 @@ def _length_probe_failing_with(words: str) -> Callable[..., float]:
     ],
 )  # fmt: skip
 def test_a_refusal_names_no_server_path(
-    monkeypatch: pytest.MonkeyPatch, private_temp: Path, words: str, shown: str
+    monkeypatch: pytest.MonkeyPatch, words: str, shown: str
 ) -> None:
     monkeypatch.setattr(analysis, "probe_duration", _length_probe_failing_with(words))
     with TestClient(create_app()) as client:
@@ -460,25 +549,24 @@ def test_a_refusal_names_no_server_path(
     assert response.text == shown
 
 
-def test_a_real_unreadable_file_names_no_server_path(private_temp: Path) -> None:
+def test_a_real_unreadable_file_names_no_server_path(storage: Path) -> None:
     with TestClient(create_app()) as client:
         response = post(client, b"just some notes, not a video\n" * 20)
     assert response.status_code == 400
     assert response.text.startswith("The file is not a video")
-    assert str(private_temp) not in response.text
+    assert str(storage) not in response.text
 
 
 def test_a_failed_job_names_no_server_path(
-    monkeypatch: pytest.MonkeyPatch, gate: threading.Event, private_temp: Path, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, gate: threading.Event, storage: Path, tmp_path: Path
 ) -> None:
     _fail_the_first_job(monkeypatch)
     app = gated_app(gate)
     with TestClient(app) as client:
         assert post(client, write_clip(tmp_path / "set.mp4", 30).read_bytes()).status_code == 202
-        wait_for_jobs(app)
-        (job,) = registry(app).jobs.values()
+        (job,) = wait_for_all(app)
         assert job.error == "The file is corrupt or truncated (invalid data)."
         page = client.get(f"/analyze/jobs/{job.id}")
         assert job.error in page.text
-        assert str(private_temp) not in page.text
+        assert str(storage) not in page.text
         assert left_on_disk(app) == []  # a failed job keeps nothing

@@ -9,15 +9,14 @@ from pathlib import Path
 
 import pytest
 from app_client import TestClient
+from job_kit import all_jobs, folder_of, left_on_disk, wait_for
 from video_kit import SQUATS, clip_of, plays
 
 from backchain.config import load_config
-from backchain.web.analysis import JobRegistry
-from backchain.web.analysis_folders import LOCK_NAME
+from backchain.store.jobs import JobState
 from backchain.web.app import create_app
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
-JOB_TIMEOUT_S = 60.0  # the fake model takes no time; drawing a small clip well under a second
 
 
 @pytest.fixture
@@ -25,16 +24,6 @@ def client() -> Iterator[TestClient]:
     """The app, its analyses' pose model playing the squat set back."""
     with TestClient(create_app(pose_factory=plays(SQUATS.sequence))) as test_client:
         yield test_client
-
-
-def _jobs(client: TestClient) -> JobRegistry:
-    jobs: JobRegistry = client.app.state.analysis_jobs  # type: ignore[attr-defined]
-    return jobs
-
-
-def _left_on_disk(client: TestClient) -> list[str]:
-    """What the server's analysis folder holds besides its own lock file."""
-    return sorted(p.name for p in _jobs(client).root.iterdir() if p.name != LOCK_NAME)
 
 
 def _post(client: TestClient, body: bytes, kind: str = "video/mp4", exercise: str = "squat"):  # type: ignore[no-untyped-def]
@@ -59,9 +48,9 @@ def test_a_squat_clip_is_counted_and_annotated_and_the_upload_deleted(
     started = _post(client, clip.read_bytes())
     assert started.status_code == 202, started.text
     assert 'hx-trigger="every 1s"' in started.text
-    (job,) = _jobs(client).jobs.values()
-    assert job.finished.wait(JOB_TIMEOUT_S)
-    assert job.error is None
+    (queued,) = all_jobs(client.app)
+    job = wait_for(client.app, queued.id)
+    assert job.state is JobState.DONE, job.error
 
     result = client.get(f"/analyze/jobs/{job.id}")
     assert result.status_code == 200
@@ -73,7 +62,10 @@ def test_a_squat_clip_is_counted_and_annotated_and_the_upload_deleted(
     assert video.status_code == 200
     assert video.headers["content-type"] == "video/mp4"
     assert video.content[4:8] == b"ftyp"
-    assert [p.name for p in job.folder.iterdir()] == ["annotated.mp4"]
+    assert [p.name for p in folder_of(client.app, job.id).iterdir()] == ["annotated.mp4"]
+    download = client.get(f"/analyze/jobs/{job.id}/video?download=true")
+    assert download.content == video.content
+    assert "attachment" in download.headers["content-disposition"]
 
 
 @pytest.mark.parametrize(
@@ -101,8 +93,8 @@ def test_refused_uploads_get_a_message_and_leave_nothing(
     assert response.status_code == status
     assert message in response.text
     assert "/tmp" not in response.text  # the temporary file's name means nothing to the user
-    assert _left_on_disk(client) == []
-    assert _jobs(client).jobs == {}
+    assert left_on_disk(client.app) == []
+    assert all_jobs(client.app) == []
 
 
 def test_a_video_over_the_limit_is_refused_while_streaming(
@@ -123,7 +115,7 @@ def test_a_video_over_the_limit_is_refused_while_streaming(
             )
             assert response.status_code == 413
             assert "larger than" in response.text
-            assert _left_on_disk(client) == []
+            assert left_on_disk(client.app) == []
 
             declared = _post(client, body)  # with Content-Length: refused before reading
             assert declared.status_code == 413
@@ -135,10 +127,3 @@ def test_an_unknown_job_is_a_friendly_404(client: TestClient) -> None:
     response = client.get("/analyze/jobs/nope")
     assert response.status_code == 404
     assert "upload the video again" in response.text
-
-
-def test_results_are_deleted_when_the_server_stops() -> None:
-    with TestClient(create_app()) as test_client:
-        root = _jobs(test_client).root
-        assert root.is_dir()
-    assert not root.exists()

@@ -38,6 +38,7 @@ COMMANDS = {
     "analyze": "motion:analyze",
     "landmarks": "motion:landmarks",
     "serve": "serve:serve",
+    "worker": "worker:worker",
     "exercises": "library:app",
     "accounts": "accounts:app",
     "correct": "corrections:app",

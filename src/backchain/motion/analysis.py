@@ -92,6 +92,26 @@ class AnalysisReport:
             "timing": {"wall_s": round(self.wall_s, 3), "frames_analyzed": self.frames_analyzed},
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "AnalysisReport":
+        """The report `to_json` gave (to its rounding), as a stored job's result comes back."""
+        return cls(
+            exercise=data["exercise"],
+            reps=data["reps"],
+            rep_details=tuple(
+                RepDetail(r["index"], r["start_s"], r["end_s"], r["hold_s"], tuple(r["faults"]))
+                for r in data["rep_details"]
+            ),
+            faults=tuple(
+                Fault(f["id"], f["cue"], f["rep"], f["time_s"], f["value"], f["threshold"])
+                for f in data["faults"]
+            ),
+            warnings=tuple(data["warnings"]),
+            video=VideoSummary(**data["video"]),
+            wall_s=data["timing"]["wall_s"],
+            frames_analyzed=data["timing"]["frames_analyzed"],
+        )
+
 
 def analyze(seq: PoseSequence, exercise: str, *, video: VideoSummary) -> AnalysisReport:
     """Count reps and check form; CatalogueError for an unknown exercise id.

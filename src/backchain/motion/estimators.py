@@ -7,15 +7,24 @@ import importlib
 import sys
 import threading
 import types
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from backchain.motion.landmarks import Landmark
+from backchain.motion.native_logs import hidden_native_logs
 from backchain.motion.poses import LANDMARKS, Pose, PoseSequence
 
-__all__ = ["FakeEstimator", "MediaPipePose", "PoseEstimator"]
+__all__ = [
+    "FakeEstimator",
+    "MediaPipePose",
+    "PoseEstimator",
+    "ReusedModels",
+    "forget_tracking",
+    "quiet_pose",
+]
 
 # BlazePose "full": the landmark model that ships inside the mediapipe 0.10.x wheel. The "lite"
 # (0) and "heavy" (2) models are downloaded on first use, which Backchain never does.
@@ -23,6 +32,8 @@ MODEL_COMPLEXITY = 1
 # MediaPipe's own defaults; lower values find people more often but jitter more.
 MIN_DETECTION_CONFIDENCE = 0.5
 MIN_TRACKING_CONFIDENCE = 0.5
+# Nobody in it: a model that reads it finds no one, so it tracks and smooths afresh afterwards.
+_BLANK = np.zeros((64, 64, 3), dtype=np.uint8)
 
 
 class PoseEstimator(Protocol):
@@ -68,6 +79,69 @@ class MediaPipePose:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+# MediaPipe logs from C++ to file descriptor 2 while its graph starts. `hidden_native_logs` swaps
+# that descriptor for the whole process, so swaps from two threads must not interleave.
+_NATIVE_LOGS = threading.Lock()
+
+
+def quiet_pose() -> "MediaPipePose":
+    """A MediaPipe pose model, created and warmed up with its start-up chatter (logged on the
+    first frame it reads) kept off stderr."""
+    with _NATIVE_LOGS, hidden_native_logs():
+        model = MediaPipePose()
+        forget_tracking(model)
+        return model
+
+
+def forget_tracking(model: "PoseEstimator") -> None:
+    """Make `model` read its next frame as a new model would (the same landmarks, to the last
+    digit): it reads a blank frame, about 30 ms, where a new MediaPipe model takes a second."""
+    model.estimate(_BLANK, 0.0)
+
+
+class ReusedModels:
+    """A pose-model factory that makes each model once and lends it again: `close()` on a lent
+    model forgets its tracking and gives it back. A process that reads video after video (a
+    worker) loads its models once; they close with `close()`."""
+
+    def __init__(self, factory: Callable[[], "PoseEstimator"]) -> None:
+        self._factory = factory
+        self._free: list[PoseEstimator] = []
+        self._lock = threading.Lock()
+
+    def __call__(self) -> "PoseEstimator":
+        with self._lock:
+            model = self._free.pop() if self._free else None
+        return _Lent(self._factory() if model is None else model, self)
+
+    def give_back(self, model: "PoseEstimator") -> None:
+        forget_tracking(model)
+        with self._lock:
+            self._free.append(model)
+
+    def close(self) -> None:
+        with self._lock:
+            models, self._free = self._free, []
+        for model in models:
+            model.close()
+
+
+class _Lent:
+    def __init__(self, model: "PoseEstimator", owner: ReusedModels) -> None:
+        self._model: PoseEstimator | None = model
+        self._owner = owner
+
+    def estimate(self, rgb: npt.NDArray[np.uint8], t: float) -> Pose | None:
+        if self._model is None:
+            raise RuntimeError("this pose model was given back")
+        return self._model.estimate(rgb, t)
+
+    def close(self) -> None:
+        model, self._model = self._model, None
+        if model is not None:
+            self._owner.give_back(model)
 
 
 # Modules that mediapipe imports only for its drawing helpers, which Backchain never calls.

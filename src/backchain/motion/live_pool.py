@@ -17,16 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
-import numpy as np
-
-from backchain.motion.estimators import PoseEstimator
+from backchain.motion.estimators import PoseEstimator, forget_tracking
 
 __all__ = ["PosePool", "PoseStream"]
 
 T = TypeVar("T")
 PoseJob = Callable[[PoseEstimator], T]
-# Nobody in it, so tracking and smoothing start afresh after it (`quiet_pose` warms up the same way).
-_BLANK = np.zeros((64, 64, 3), dtype=np.uint8)
 
 
 class _Lane:
@@ -53,7 +49,7 @@ class _Lane:
         if self._model is None:
             self._model = self._factory()
         elif self._tracking != stream:
-            self._model.estimate(_BLANK, 0.0)
+            forget_tracking(self._model)
         self._tracking = stream
         return job(self._model)
 

@@ -4,7 +4,7 @@ An adapter around the domain: it imports `programs`, `screening` and `outcomes`;
 import it.
 """
 
-from backchain.store import care, repository, secrets
+from backchain.store import care, jobs, repository, secrets
 from backchain.store.database import DATABASE_URL_VAR, Store, database_url, open_store
 from backchain.store.repository import DecisionRecord
 from backchain.store.transfer import EXPORT_FORMAT, EXPORT_VERSION, export_data, import_data
@@ -19,6 +19,7 @@ __all__ = [
     "database_url",
     "export_data",
     "import_data",
+    "jobs",
     "open_store",
     "repository",
     "secrets",
