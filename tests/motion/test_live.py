@@ -1,10 +1,11 @@
 """The live coach's set against file analysis: the same frames give the same reps, holds and
 faults, whether they arrive one by one from a camera or are read from a recording."""
 
+import numpy as np
 import pytest
 
 from backchain.motion.analysis import VideoSummary, analyze
-from backchain.motion.live import LiveSet
+from backchain.motion.live import Frame, LiveSet
 from backchain.motion.motions import MOTIONS, PRAISE
 from backchain.motion.poses import Pose
 from backchain.motion.synthetic import Synthetic, generate
@@ -72,3 +73,38 @@ def test_it_says_each_count_then_the_reps_fault_or_praise_and_nothing_before() -
     assert cues[1] == MOTIONS["squat"].say("heels_lift")  # rep 2's fault, in a few words
     assert cues[0] == PRAISE
     assert [r["rep"]["index"] for r in replies if r["rep"]] == [1, 2, 3, 4][: len(cues)]
+
+
+@pytest.mark.parametrize(("exercise", "cut"), [("squat", 0.3), ("squat", 0.55), ("locust", 0.5)])
+def test_a_set_replayed_from_its_stored_frames_carries_on_as_the_set_did(
+    exercise: str, cut: float
+) -> None:
+    """A set resumed in another process is rebuilt from its frames as bytes: what it replies to
+    every later frame, and its end, are those of the set that never stopped."""
+    synthetic = generate(exercise, seed=7, reps=4, hold_s=HOLDS_S.get(exercise, 0.5), jitter=1.0)
+    whole, replies = live_replies(synthetic)
+    seq = synthetic.sequence
+    at = int(len(seq) * cut)
+    frames = whole.frames()
+    stored = [Frame.from_bytes(frame.to_bytes()) for frame in frames[:at]]
+    resumed = LiveSet.replay(whole.id, exercise, [*stored, stored[-1]])  # one written twice
+    assert 0 < resumed.reps < whole.reps
+    later = [resumed.update(f.t, f.pose, f.size) for f in frames[at:]]
+    assert later == replies[at:]
+    assert resumed.finish() == whole.finish()
+
+
+def test_a_frame_as_bytes_is_the_same_frame() -> None:
+    seq = generate("squat", seed=1, reps=1).sequence
+    pose = Pose(0.5, seq.image[10], seq.world[10], seq.visibility[10])
+    for frame in [Frame(0.5, pose, (640, 480)), Frame(0.6, None, (640, 480))]:
+        back = Frame.from_bytes(frame.to_bytes())
+        assert (back.t, back.size) == (frame.t, frame.size)
+        if frame.pose is None:
+            assert back.pose is None
+        else:
+            assert back.pose is not None
+            for name in ("image", "world", "visibility"):
+                np.testing.assert_array_equal(getattr(back.pose, name), getattr(frame.pose, name))
+    with pytest.raises(ValueError, match="not"):
+        Frame.from_bytes(Frame(0.5, pose, (640, 480)).to_bytes()[:-8])

@@ -10,10 +10,12 @@ import json
 import struct
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from app_client import TestClient
 from starlette.testclient import WebSocketTestSession
+from starlette.websockets import WebSocketDisconnect
 from video_kit import FRAME_SIZE, SQUATS, camera_frames, plays
 
 from backchain.motion.analysis import VideoSummary, analyze
@@ -110,6 +112,17 @@ def test_a_reconnect_with_the_set_id_keeps_the_count(
         fresh = socket.receive_json()
         assert fresh["set_id"] != set_id
         assert fresh["reps"] == 0
+
+
+@pytest.mark.parametrize("set_id", ["x" * 33, "a:b", "../*"])
+def test_a_set_id_the_coach_never_made_is_refused(client: TestClient, set_id: str) -> None:
+    """It would name keys in the shared store: only ids of the coach's own form get that far."""
+    with (
+        pytest.raises(WebSocketDisconnect) as refused,
+        client.websocket_connect(f"/coach/ws?exercise=squat&set={quote(set_id)}") as socket,
+    ):
+        socket.receive_json()
+    assert refused.value.code == 1008
 
 
 def test_the_coach_page_guides_the_set_up_first(client: TestClient) -> None:

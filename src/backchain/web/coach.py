@@ -19,7 +19,8 @@ Protocol (one WebSocket per connection, `/coach/ws?exercise=ID[&set=SET_ID]`):
 A frame's byte size is checked as it arrives and its pixel size from the JPEG header, so an
 oversized frame is never decoded. Frames are decoded and read by a pose model on the threads of
 a `PosePool` (made with the app, one model per thread for every connection), never on the event
-loop, and dropped; the set's landmarks stay (`motion.live.LiveSet`).
+loop, and dropped; the set's landmarks stay (`motion.live.LiveSet`), and each frame is kept
+where a reconnect to any web process finds it (`web.live_sets`: Redis when configured).
 """
 
 import asyncio
@@ -43,17 +44,19 @@ from backchain.config import Config
 from backchain.errors import BackchainError, CatalogueError
 from backchain.exercises import Catalogue, Exercise, load_catalogue
 from backchain.motion.estimators import PoseEstimator
-from backchain.motion.live import IDLE_END_S, LiveSet, LiveSets
+from backchain.motion.live import IDLE_END_S, Frame, LiveSet
 from backchain.motion.live_pool import PosePool, PoseStream
 from backchain.motion.poses import Pose
 from backchain.web.analysis import SESSION_LOG_URL, quiet_pose
 from backchain.web.errors import NotFoundError
+from backchain.web.live_sets import LiveSetStore, live_sets
 from backchain.web.templating import templates
 
 __all__ = ["Coach", "LiveSet", "router"]
 
 FRAME_GAP_S = 1 / 15  # the time put between the last frame of a set and a resumed stream's first
 _HEADER = struct.Struct("<d")  # the client's timestamp in seconds before each JPEG
+SET_ID = r"^[A-Za-z0-9_-]{1,32}$"  # what `LiveSet.new` makes; anything else is no set of ours
 TRY_AGAIN_LATER = 1013  # the WebSocket close code for a server too busy to serve one more
 
 _NOT_JPEG = "Frame ignored: it is not a JPEG image."
@@ -70,7 +73,7 @@ class Coach:
     """The live coach's part of the app: its sets, its pose threads and its open connections."""
 
     config: Config
-    sets: LiveSets
+    sets: LiveSetStore
     poses: PosePool
     connections: int = 0  # counted on the event loop only, so without a lock
 
@@ -81,13 +84,14 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     config: Config = app.state.config
     app.state.coach = Coach(
         config,
-        LiveSets(),
+        live_sets(config),
         PosePool(config.pose_threads, getattr(app.state, "pose_factory", quiet_pose)),
     )
     try:
         yield
     finally:
         await asyncio.to_thread(app.state.coach.poses.close)
+        await app.state.coach.sets.aclose()
 
 
 router = APIRouter(prefix="/coach", tags=["coach"], lifespan=_lifespan)
@@ -115,7 +119,7 @@ def coach_page(request: Request, catalogue: CatalogueDep, exercise: str = "squat
 async def coach_socket(
     socket: WebSocket,
     exercise: str = "",
-    set_id: Annotated[str | None, Query(alias="set")] = None,
+    set_id: Annotated[str | None, Query(alias="set", pattern=SET_ID)] = None,
 ) -> None:
     try:
         load_catalogue().get(exercise)
@@ -130,7 +134,7 @@ async def coach_socket(
         return
     coach.connections += 1
     try:
-        live = coach.sets.open(exercise, set_id)
+        live = await coach.sets.open(exercise, set_id)
         await socket.send_json({"type": "set", "set_id": live.id, "reps": live.reps, "hold_s": 0.0})
         with coach.poses.stream() as poses:
             await _serve(socket, coach, live, poses)
@@ -154,7 +158,7 @@ async def _serve(socket: WebSocket, coach: Coach, live: LiveSet, poses: PoseStre
         try:
             if message.get("text") is not None:
                 _finish_request(message["text"])
-                coach.sets.close(live)
+                await coach.sets.close(live)
                 finished = await asyncio.to_thread(live.finish)
                 finished["save_url"] = _save_url(live.exercise, finished)
                 await socket.send_json(finished)
@@ -169,7 +173,9 @@ async def _serve(socket: WebSocket, coach: Coach, live: LiveSet, poses: PoseStre
             limit = coach.config.max_frame_pixels
             pose, size = await poses.run(partial(_read_pose, jpeg=jpeg, t=t, max_pixels=limit))
             offset = t - client_t
-            await socket.send_json(live.update(t, pose, size))
+            reply = live.update(t, pose, size)
+            await coach.sets.record(live, Frame(t, pose, size))
+            await socket.send_json(reply)
         except BadMessage as bad:
             await socket.send_json({"type": "warning", "message": str(bad)})
 
