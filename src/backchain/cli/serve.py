@@ -1,15 +1,30 @@
-"""`backchain serve`: the web app on this machine, or in clinic mode for a clinic's network."""
+"""`backchain serve`: the web app on this machine, or in clinic mode for a clinic's network.
+
+With `--workers N` uvicorn runs N processes on one socket. They start afresh (spawned, not
+forked), so each builds its own app from `APP_FACTORY` and reads its settings from the
+`BACKCHAIN_*` environment, as `backchain worker` does: that is how `--clinic` reaches them.
+"""
 
 import ipaddress
+import os
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from backchain.cli.common import user_errors
 from backchain.errors import ConfigError
 
-__all__ = ["serve"]
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+__all__ = ["APP_FACTORY", "MAX_WORKERS", "serve"]
+
+#: What each of several web processes calls to build its app (uvicorn's `factory=True`).
+APP_FACTORY = "backchain.web.app:create_app"
+#: Each web process holds its own pose models and database connections; more processes than a
+#: large server has cores only cost memory, so a bigger number is taken for a typo.
+MAX_WORKERS = 32
 
 
 @user_errors
@@ -25,12 +40,20 @@ def serve(
             "--clinic", help="Clinic mode: accounts and a sign-in for every page (see README)."
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(help="Web processes sharing the port, e.g. 2 for a clinic (see README)."),
+    ] = 1,
 ) -> None:
     """Start the web app (http://127.0.0.1:8000 by default)."""
+    if not 1 <= workers <= MAX_WORKERS:
+        raise ConfigError(
+            f"--workers must be from 1 to {MAX_WORKERS}, not {workers}; "
+            "a clinic usually runs 2 (one per CPU core at most)."
+        )
     import uvicorn
 
-    from backchain.config import load_config
-    from backchain.web.app import create_app
+    from backchain.config import ENV_PREFIX, load_config
 
     config = load_config()
     if clinic and not config.clinic:
@@ -42,8 +65,19 @@ def serve(
         )
     if config.clinic:
         _clinic_notes(config.allowed_hosts, host)
+    app: FastAPI | str = APP_FACTORY
+    if workers == 1:
+        from backchain.web.app import create_app
+
+        app = create_app(config=config)
+    else:
+        if clinic:  # the processes read their settings from the environment, not from here
+            os.environ[f"{ENV_PREFIX}CLINIC"] = "true"
+        _migrate()
     uvicorn.run(
-        create_app(config=config),
+        app,
+        factory=workers > 1,
+        workers=workers,
         host=host,
         port=port,
         log_level="info",
@@ -54,6 +88,14 @@ def serve(
         # (FORWARDED_ALLOW_IPS names the proxy; loopback by default).
         proxy_headers=True,
     )
+
+
+def _migrate() -> None:
+    """Open (and so create or migrate) the database once, before the processes start: one that
+    cannot be opened is one line here rather than a traceback from each of them."""
+    from backchain.store import open_store
+
+    open_store().close()
 
 
 def _clinic_notes(allowed_hosts: tuple[str, ...], host: str) -> None:
