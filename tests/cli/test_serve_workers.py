@@ -156,7 +156,8 @@ def test_a_wrong_number_of_workers_is_refused_in_one_line(run: Run, workers: str
 def test_clinic_mode_reaches_every_process_through_the_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.delenv("BACKCHAIN_CLINIC", raising=False)  # put back as it was afterwards
+    # Set, so that monkeypatch puts it back as it was (unset) after `serve` changes it.
+    monkeypatch.setenv("BACKCHAIN_CLINIC", "false")
     started: list[tuple[object, dict[str, Any]]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.append((app, options)))
 

@@ -25,6 +25,7 @@ APP_FACTORY = "backchain.web.app:create_app"
 #: Each web process holds its own pose models and database connections; more processes than a
 #: large server has cores only cost memory, so a bigger number is taken for a typo.
 MAX_WORKERS = 32
+HEALTHCHECK_S = 30
 
 
 @user_errors
@@ -78,6 +79,9 @@ def serve(
         app,
         factory=workers > 1,
         workers=workers,
+        # uvicorn replaces a process that has not answered its ping in this long: a process busy
+        # under load for a few seconds is slow, not stuck, and killing it drops its requests.
+        timeout_worker_healthcheck=HEALTHCHECK_S,
         host=host,
         port=port,
         log_level="info",
