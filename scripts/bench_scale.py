@@ -130,11 +130,16 @@ class Tally:
     name: str
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: list[tuple[float, str, str]] = field(default_factory=list)  # (when, route, kind)
+    # GETs whose connection broke (a web process killed under them), answered on the reload.
+    reloaded: list[tuple[float, str, str]] = field(default_factory=list)
     started: float = 0.0
     ended: float = 0.0
 
     def error_kinds(self, since: float = 0.0, until: float = float("inf")) -> Counter[str]:
         return Counter(f"{route}: {kind}" for t, route, kind in self.errors if since <= t < until)
+
+    def reload_kinds(self) -> Counter[str]:
+        return Counter(f"{route}: {kind}" for _, route, kind in self.reloaded)
 
 
 @dataclass
@@ -216,10 +221,12 @@ class Browser:
     def _headers(self) -> dict[str, str]:
         return {"X-CSRF-Token": self.token}
 
-    def _record(self, tally: Tally, route: str, started: float, kind: str | None) -> None:
+    def _record(
+        self, tally: Tally, route: str, started: float, kind: str | None, *, reload: bool = False
+    ) -> None:
         tally.latencies[route].append((time.perf_counter() - started) * 1000)
         if kind is not None:
-            tally.errors.append((time.perf_counter(), route, kind))
+            (tally.reloaded if reload else tally.errors).append((time.perf_counter(), route, kind))
 
     async def get(self, route: str, path: str, expect: int = 200) -> httpx.Response | None:
         """A GET, retried once after a connection error (a browser's reload)."""
@@ -228,7 +235,7 @@ class Browser:
             try:
                 answer = await self.http.get(path)
             except httpx.TransportError as error:
-                self._record(tally, route, started, type(error).__name__)
+                self._record(tally, route, started, type(error).__name__, reload=attempt == 0)
                 if attempt == 0:
                     continue
                 return None
@@ -1124,6 +1131,11 @@ def job_lines(jobs: list[Job], phase: str) -> list[str]:
     return [line]
 
 
+def _reload_line(kinds: Counter[str]) -> str:
+    said = ", ".join(f"{n}× {k}" for k, n in kinds.most_common())
+    return f"GETs cut off by a broken connection and answered when reloaded (not errors): {said}."
+
+
 def setup_section(outcome: Outcome, seconds: float) -> list[str]:
     lines = [f"### {outcome.name}", "", outcome.described, ""]
     lines.append(f"Sign-in before the clock: {outcome.signed_in_s:.1f} s for every account.")
@@ -1132,6 +1144,8 @@ def setup_section(outcome: Outcome, seconds: float) -> list[str]:
     lines.append(
         "Errors: " + (", ".join(f"{n}× {k}" for k, n in kinds.most_common()) or "none") + "."
     )
+    if reloaded := outcome.load.reload_kinds():
+        lines.append(_reload_line(reloaded))
     lines += job_lines(outcome.jobs, "load")
     if outcome.after is not None and outcome.after.errors:
         after = outcome.after.error_kinds()
@@ -1181,6 +1195,8 @@ def fault_section(outcome: Outcome) -> list[str]:
     if tally is not None:
         seconds = max(tally.ended - tally.started, 1e-9)
         lines += [f"The fault phase lasted {seconds:.0f} s.", "", *route_table(tally, seconds), ""]
+        if reloaded := tally.reload_kinds():
+            lines += [_reload_line(reloaded), ""]
     for fault in outcome.faults:
         verdict = {None: "not run", True: "passed", False: "FAILED"}[fault.passed]
         lines += [f"### {fault.name}: {verdict}", ""]

@@ -163,7 +163,11 @@ class Runner:
             raise RuntimeError("a runner recovers jobs into its queue: give it one")
         moment = now()
         with self.store.read() as session:
-            jobs = [j for j in stored.unfinished(session) if job_ids is None or j.id in job_ids]
+            if job_ids is None:
+                jobs = stored.unfinished(session)
+            else:
+                found = (stored.job(session, job_id=job_id) for job_id in job_ids)
+                jobs = [j for j in found if j is not None and j.state in stored.UNFINISHED]
         for job in jobs:
             silent_s = (moment - job.beat_at).total_seconds()
             if job.state is JobState.RUNNING and silent_s >= STALL_S:

@@ -3,7 +3,7 @@ and worker through the database.
 
 A job goes `queued` -> `running` -> `done` or `failed`. Whoever runs it claims it first
 (`claim`: only one claim wins, however many times it was queued) and writes its progress, which
-doubles as a heartbeat; a running job whose heartbeat stopped lost its worker (`stalled`).
+doubles as a heartbeat (`beat_at`): a running job whose heartbeat stopped lost its runner.
 Like `repository`: small functions on the caller's session, keyword-only arguments, no commits.
 """
 
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from backchain.store.models import Base
 
 __all__ = [
+    "UNFINISHED",
     "Job",
     "JobState",
     "add_job",
@@ -29,7 +30,6 @@ __all__ = [
     "job",
     "progress",
     "requeue",
-    "stalled",
     "unfinished",
     "waiting",
 ]
@@ -196,14 +196,6 @@ def requeue(session: Session, *, job_id: str, stage: str, now: datetime) -> bool
         .values(state=JobState.QUEUED, stage=stage, done_s=0.0, beat_at=now)
     )
     return bool(queued.rowcount == 1)  # type: ignore[attr-defined]
-
-
-def stalled(session: Session, *, silent_since: datetime) -> list[Job]:
-    """Running jobs with no sign of life since `silent_since`: their runner is gone."""
-    query = select(AnalysisJobRow).where(
-        AnalysisJobRow.state == JobState.RUNNING, AnalysisJobRow.beat_at < silent_since
-    )
-    return [_job(row) for row in session.scalars(query)]
 
 
 def unfinished(session: Session) -> list[Job]:
