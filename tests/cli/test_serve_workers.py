@@ -171,3 +171,24 @@ def test_clinic_mode_reaches_every_process_through_the_environment(
     assert options["ws_max_size"] == 2 * load_config().max_frame_bytes
     load_config.cache_clear()
     assert load_config().clinic is True
+
+
+@pytest.mark.parametrize("command", [("serve",), ("worker",)])
+def test_a_storage_folder_that_cannot_be_made_is_one_line(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "BACKCHAIN_DATABASE_URL": f"sqlite:///{tmp_path / 'b.db'}",
+        "BACKCHAIN_STORAGE_DIR": str(not_a_folder / "storage"),
+        "BACKCHAIN_REDIS_URL": "redis://127.0.0.1:1/0",  # never reached: the folder is first
+    }
+    result = subprocess.run(
+        [str(BACKCHAIN), *command], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"Error: Cannot use the storage folder {not_a_folder}")

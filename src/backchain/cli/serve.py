@@ -66,6 +66,9 @@ def serve(
         )
     if config.clinic:
         _clinic_notes(config.allowed_hosts, host)
+    from backchain.jobs.runner import prepare_storage
+
+    prepare_storage(config)  # here, where a folder it cannot use is one line
     app: FastAPI | str = APP_FACTORY
     if workers == 1:
         from backchain.web.app import create_app

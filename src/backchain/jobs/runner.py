@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from backchain.config import Config
-from backchain.errors import BackchainError
+from backchain.errors import BackchainError, ConfigError
 from backchain.jobs.queue import JobQueue
 from backchain.motion.analysis import VideoSummary, analyze
 from backchain.motion.annotate import annotate
@@ -45,6 +45,7 @@ __all__ = [
     "Runner",
     "job_folder",
     "maintain",
+    "prepare_storage",
     "without_path",
 ]
 
@@ -72,6 +73,20 @@ _ABSOLUTE_PATH = re.compile(r"(?:^|(?<=[\s'\"(=]))(?:/|\\\\|[A-Za-z]:[\\/])\S")
 
 def job_folder(storage: Path, job_id: str) -> Path:
     return storage / "jobs" / job_id
+
+
+def prepare_storage(config: Config) -> Path:
+    """The storage folder, made if missing; a one-line `ConfigError` when it cannot be."""
+    folder = config.storage
+    try:
+        (folder / "jobs").mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(
+            f"Cannot use the storage folder {folder} ({error.strerror}); set "
+            "BACKCHAIN_STORAGE_DIR to a folder this user can write (the same for every web "
+            "process and worker)."
+        ) from None
+    return folder
 
 
 class TimedOut(Exception):

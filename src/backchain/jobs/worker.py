@@ -12,7 +12,7 @@ from collections.abc import Callable
 from backchain.config import Config
 from backchain.errors import ConfigError
 from backchain.jobs.queue import RedisQueue
-from backchain.jobs.runner import Runner, maintain
+from backchain.jobs.runner import Runner, maintain, prepare_storage
 from backchain.motion.estimators import PoseEstimator, ReusedModels, quiet_pose
 from backchain.store import open_store
 
@@ -46,6 +46,7 @@ def work(
     from redis.exceptions import ConnectionError as RedisConnectionError
     from rq import SimpleWorker
 
+    prepare_storage(config)
     store = open_store()
     queue = RedisQueue(config.redis_url, config.job_timeout_s)
     models = ReusedModels(pose_factory)

@@ -43,6 +43,7 @@ from backchain.jobs.runner import (
     job_folder,
     maintain,
     now,
+    prepare_storage,
     without_path,
 )
 from backchain.motion.analysis import AnalysisReport
@@ -163,7 +164,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     models = ReusedModels(getattr(app.state, "pose_factory", quiet_pose))
     runner = Runner(store, config, models)
     runner.queue = queue = _queue(config, runner)
-    config.storage.mkdir(parents=True, exist_ok=True)
+    prepare_storage(config)
     app.state.analyses = Analyses(store, config, queue, runner)
     stop = threading.Event()
     maintenance = threading.Thread(
