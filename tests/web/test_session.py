@@ -37,11 +37,21 @@ def profile(**changes: Any) -> Profile:
     return Profile.model_validate({**data, **changes})
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def days_from(day: date) -> list[str]:
+    """Three training days a week, every other day, the first on `day`."""
+    return [WEEKDAYS[(day.weekday() + k) % 7] for k in (0, 2, 4)]
+
+
 def start_program(url: str) -> None:
-    """A program that starts today, so today always has a session to log."""
+    """A program that starts today and trains today, whatever the weekday, so today has a
+    session to log."""
+    today = date.today()
     now = datetime.now(UTC).replace(microsecond=0)
     with open_store(url) as store:
-        journal.start_program(store, profile=profile(), start=date.today(), now=now)
+        journal.start_program(store, profile=profile(days=days_from(today)), start=today, now=now)
 
 
 @pytest.fixture
