@@ -1223,6 +1223,11 @@ def _per_person(by_route: dict[str, dict[int, Cost]]) -> list[str]:
     (few, low), (many, high) = boards[0], boards[-1]
     weeks = GROWTH_WEEKS[-1]
     extra = statistics.median(high[weeks].statements) - statistics.median(low[weeks].statements)
+    if extra == 0:
+        return [
+            f"- `GET /clinic` runs the same {statistics.median(low[weeks].statements):.0f} "
+            f"statements for {few} and for {many} people followed."
+        ]
     return [
         f"- `GET /clinic` runs {extra / (many - few):.1f} more statements per person followed "
         f"({few} → {many} people: {statistics.median(low[weeks].statements):.0f} → "

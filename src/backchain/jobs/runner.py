@@ -45,6 +45,7 @@ __all__ = [
     "Runner",
     "job_folder",
     "maintain",
+    "maintain_once",
     "prepare_storage",
     "without_path",
 ]
@@ -199,9 +200,11 @@ class Runner:
         """Delete the jobs over for longer than `keep_results_minutes`, their videos with them,
         and folders no job owns."""
         keep = timedelta(minutes=self.config.keep_results_minutes)
-        with self.store.transaction() as session:
+        with self.store.read() as session:  # most of the time there is none: no write lock
             old = stored.expired(session, finished_before=now() - keep)
-            stored.forget(session, job_ids=old)
+        if old:
+            with self.store.transaction() as session:
+                stored.forget(session, job_ids=old)
         for job_id in old:
             shutil.rmtree(job_folder(self.storage, job_id), ignore_errors=True)
         parent = self.storage / "jobs"
@@ -248,22 +251,22 @@ class _Beat:
             )
 
 
-def maintain(runner: Runner, stop: threading.Event) -> None:
-    """Until `stop` is set: put back the jobs whose runner stopped, delete expired results.
+def maintain_once(runner: Runner, *, lost_s: float | None = None) -> None:
+    """Put back the jobs whose runner stopped (and queued ones the queue does not hold, after
+    `lost_s`), delete expired results; a database or Redis hiccup is logged, to try again."""
+    try:
+        runner.recover(lost_s=lost_s)
+        runner.sweep()
+    except Exception:
+        log.exception("maintenance failed; trying again in %.0f s", MAINTAIN_S)
 
-    The first time, every queued job its queue does not hold is put back at once: a process
-    starting up may be the first one back after all stopped (a personal app restarted).
-    """
-    lost_s = 0.0
-    while True:
-        try:
-            runner.recover(lost_s=lost_s)
-            lost_s = LOST_S
-            runner.sweep()
-        except Exception:  # a database or Redis hiccup: try again next time
-            log.exception("maintenance failed; trying again in %.0f s", MAINTAIN_S)
-        if stop.wait(MAINTAIN_S):
-            return
+
+def maintain(runner: Runner, stop: threading.Event) -> None:
+    """Every `MAINTAIN_S` until `stop` is set: `maintain_once`. A process starting runs
+    `maintain_once(runner, lost_s=0)` itself first: it may be the first one back after all
+    stopped (a personal app restarted), so every queued job its queue lacks goes back at once."""
+    while not stop.wait(MAINTAIN_S):
+        maintain_once(runner)
 
 
 def without_path(message: str, path: Path) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from backchain.config import Config
 from backchain.errors import ConfigError
 from backchain.jobs.queue import RedisQueue
-from backchain.jobs.runner import Runner, maintain, prepare_storage
+from backchain.jobs.runner import Runner, maintain, maintain_once, prepare_storage
 from backchain.motion.estimators import PoseEstimator, ReusedModels, quiet_pose
 from backchain.store import open_store
 
@@ -62,7 +62,7 @@ def work(
             raise ConfigError(
                 f"Cannot reach Redis at {config.redis_url}; start it, or fix BACKCHAIN_REDIS_URL."
             ) from None
-        runner.recover(lost_s=0.0)  # first: what the queue lost while no worker ran
+        maintain_once(runner, lost_s=0.0)  # first: what the queue lost while no worker ran
         maintenance.start()
         worker = SimpleWorker([queue.queue], connection=queue.redis)
         worker.work(burst=burst, logging_level="INFO")

@@ -20,6 +20,7 @@ import statistics
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
+from functools import partial
 from http import HTTPStatus
 from pathlib import Path
 from typing import Annotated
@@ -42,6 +43,7 @@ from backchain.jobs.runner import (
     Runner,
     job_folder,
     maintain,
+    maintain_once,
     now,
     prepare_storage,
     without_path,
@@ -166,6 +168,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     runner.queue = queue = _queue(config, runner)
     prepare_storage(config)
     app.state.analyses = Analyses(store, config, queue, runner)
+    await run_in_threadpool(partial(maintain_once, runner, lost_s=0.0))
     stop = threading.Event()
     maintenance = threading.Thread(
         target=maintain, args=(runner, stop), name="analysis-maintenance", daemon=True

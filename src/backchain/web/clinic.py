@@ -39,6 +39,7 @@ from backchain.reports import pdf, report_lines
 from backchain.reports import progress_charts as arrange
 from backchain.reports.progress_charts import Period
 from backchain.store import Store, repository
+from backchain.store import board as board_rows
 from backchain.store import care as stored
 from backchain.store.care import Account
 from backchain.store.repository import NOBODY
@@ -123,10 +124,9 @@ def _dashboard(
     invite_link: str | None = None,
 ) -> HTMLResponse:
     with store.read() as session:
-        people = [
-            board.Person(account.id, account.name, _training(session, account.id))
-            for account, _ in stored.following(session, clinician_id=clinician.id)
-        ]
+        followed = [account for account, _ in stored.following(session, clinician_id=clinician.id)]
+        found = board_rows.trainings(session, account_ids=[account.id for account in followed])
+    people = [board.Person(account.id, account.name, found.get(account.id)) for account in followed]
     chosen_sort, chosen_status = board.parse_sort(sort), board.parse_status(status)
     context = {
         "active_page": "clinic",
