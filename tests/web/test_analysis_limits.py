@@ -445,9 +445,14 @@ def test_an_error_once_is_tried_again_and_the_job_finishes(
         assert (job.state, job.attempts, len(calls)) == (JobState.DONE, 2, 2)
 
 
+FRAME_S = 0.1  # with a 1 s time limit, a video of a few seconds is far over it
+
+
 class SlowEstimator(FakeEstimator):
+    """The fake model, taking `FRAME_S` over every frame."""
+
     def estimate(self, rgb: npt.NDArray[np.uint8], t: float) -> Pose | None:
-        time.sleep(0.1)
+        time.sleep(FRAME_S)
         return super().estimate(rgb, t)
 
 
@@ -457,7 +462,7 @@ def test_a_job_past_its_time_limit_fails_with_a_message(
     settings(job_timeout_s=1)
     app = create_app(pose_factory=lambda: SlowEstimator(SQUATS.sequence))
     with TestClient(app) as client:
-        clip = write_clip(tmp_path / "set.mp4", 60)  # 24 frames read, 0.1 s each, on 2 threads
+        clip = write_clip(tmp_path / "set.mp4", 60)  # 24 frames read, FRAME_S each, on 2 threads
         assert post(client, clip.read_bytes()).status_code == 202
         (job,) = wait_for_all(app)
         assert job.state is JobState.FAILED

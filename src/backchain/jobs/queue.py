@@ -90,13 +90,18 @@ class RedisQueue:
         )
 
     def knows(self, job_id: str, attempt: int) -> bool:
+        from rq.exceptions import NoSuchJobError
         from rq.job import Job, JobStatus
 
-        key = rq_id(job_id, attempt)
-        if not Job.exists(key, connection=self.redis):
+        try:
+            job = Job.fetch(rq_id(job_id, attempt), connection=self.redis)
+        except NoSuchJobError:
             return False
-        status = Job.fetch(key, connection=self.redis).get_status(refresh=False)
-        return status in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED)
+        return job.get_status(refresh=False) in (
+            JobStatus.QUEUED,
+            JobStatus.STARTED,
+            JobStatus.SCHEDULED,
+        )
 
     def close(self) -> None:
         self.redis.close()
