@@ -38,6 +38,7 @@ __all__ = [
     "dashboard",
     "dashboard_row",
     "filter_rows",
+    "has_clearance",
     "parse_sort",
     "parse_status",
     "sort_rows",
@@ -113,6 +114,12 @@ class Training:
     decisions: Sequence[Decision]  # in the order they apply
     scores: Sequence[tuple[date, Score]] = ()  # questionnaires, oldest first
     cleared: bool = False  # the latest screening carries a clinician's clearance
+
+
+def has_clearance(screenings: Sequence[Mapping[str, object]]) -> bool:
+    """Whether the latest of a person's screenings (their answers, oldest first) carries a
+    clinician's clearance: `Training.cleared`."""
+    return bool(screenings) and screenings[-1].get("clearance") is not None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Executable, func, select
 from sqlalchemy.orm import Session
 
-from backchain.care.dashboard import Training
+from backchain.care.dashboard import Training, has_clearance
 from backchain.outcomes.models import Measure, Score
 from backchain.programs.models import Plan
 from backchain.store.mapping import checkin_of, decision_of, log_of, plan_of
@@ -52,7 +52,7 @@ Rows = tuple[tuple[Any, ...], ...]
 
 def trainings(session: Session, *, account_ids: Sequence[int]) -> dict[int, Training]:
     """Each account's program as the dashboard reads it, by account id; accounts that have not
-    started a program are left out. Twelve queries, however many accounts."""
+    started a program are left out. Thirteen queries at most, however many accounts."""
     owned = session.execute(
         select(PersonRow.account_id, func.max(PersonRow.id))
         .where(PersonRow.account_id.in_(account_ids))
@@ -79,7 +79,6 @@ def trainings(session: Session, *, account_ids: Sequence[int]) -> dict[int, Trai
             by_log(sets.get(person_id, ())),
             by_log(skips.get(person_id, ())),
         )
-        latest = screenings.get(person_id, ())
         found[account_id] = Training(
             plan=plans[person_id],
             logs=tuple(
@@ -108,13 +107,13 @@ def trainings(session: Session, *, account_ids: Sequence[int]) -> dict[int, Trai
                 (taken_on, Score(Measure(measure), score, band, answered))
                 for taken_on, measure, score, band, answered in scores.get(person_id, ())
             ],
-            cleared=bool(latest) and latest[-1][0].get("clearance") is not None,
+            cleared=has_clearance([answers for (answers,) in screenings.get(person_id, ())]),
         )
     return found
 
 
 def _plans(session: Session, person_ids: list[int]) -> dict[int, Plan]:
-    """Each person's current plan (the latest not superseded), in four queries for all."""
+    """Each person's current plan (the latest not superseded), in five queries for all."""
     current = session.execute(
         select(PlanRow.person_id, func.max(PlanRow.id))
         .where(PlanRow.person_id.in_(person_ids), PlanRow.superseded.is_(False))

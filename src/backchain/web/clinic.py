@@ -109,7 +109,7 @@ def _training(session: Session, account_id: int) -> board.Training | None:
         checkins=state.checkins,
         decisions=state.all_decisions,
         scores=repository.questionnaires(session, person_id=state.person_id),
-        cleared=bool(screenings) and screenings[-1].answers.get("clearance") is not None,
+        cleared=board.has_clearance([screening.answers for screening in screenings]),
     )
 
 
